@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Canonical JSON: object keys sorted by UTF-16 code units, no whitespace,
+ * `undefined` members dropped. Postgres `jsonb` reorders keys, so hashing must
+ * not depend on key order (in the spirit of RFC 8785, JSON Canonicalization
+ * Scheme, without its number reformatting: our events hold only integers).
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (value === undefined) return 'null';
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(obj[k])).join(',') + '}';
+}
+
+/** Hash of the empty chain: the prevHash of a stream's first event (64 zeros). */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields of a stored event that its chain hash covers. */
+export interface HashedFields {
+  eventId: string;
+  streamId: string;
+  streamPosition: number;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: unknown;
+  recordedAt: string;
+}
+
+/**
+ * Chain hash of one event: sha256(prevHash || canonicalJson(fields)), hex
+ * (DESIGN.md decision 6). Global position and transaction id are not covered:
+ * they are assigned by Postgres after the hash is computed.
+ */
+export function chainHash(prevHash: string, e: HashedFields): string {
+  const body = canonicalJson({
+    eventId: e.eventId,
+    streamId: e.streamId,
+    streamPosition: e.streamPosition,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: e.data,
+    metadata: e.metadata,
+    recordedAt: e.recordedAt,
+  });
+  return createHash('sha256').update(prevHash).update(body).digest('hex');
+}
+
+/** sha256 hex of the canonical JSON of a value. */
+export function sha256Canonical(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}

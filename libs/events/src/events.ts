@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { WireItemSchema } from './wire-item';
+import { DayRange, ExtractorRef, Medium, Mention, Relation, Source, StatementKind } from './statement';
+
+/**
+ * Every event type of the service, defined once (Emmett style: plain
+ * readonly `{ type, data, metadata }`). Each has a zod schema, used at every
+ * boundary: before publish (ingest), before append (event-log writer) and
+ * after read (projector, audit replay). Schema versions start at 1; stored
+ * older versions are turned into the current shape by upcasters (upcast.ts).
+ */
+
+/**
+ * A version of a wire item was received. Carries the whole normalized item so
+ * statements can be re-derived later by a newer extractor (DESIGN.md decision 7).
+ * A later version with pubstatus `canceled` is a kill: the item's statements
+ * leave the timeline; its history stays in the log.
+ */
+export const WireItemRecordedData = z.object({
+  storyId: z.string().uuid(),
+  item: WireItemSchema,
+  /** Format the item arrived in (ninjs, newsml-g2, rss, atom, jsonfeed, html). */
+  format: z.string().min(1),
+  /** sha256 of the normalized item's canonical JSON, hex. */
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Headline used as the story title when this item opened the story. */
+  storyTitle: z.string().optional(),
+});
+export type WireItemRecordedData = z.infer<typeof WireItemRecordedData>;
+
+/** One attributed statement (source / cue / content, after PARC and Citron) found in one item version. */
+export const StatementRecordedData = z.object({
+  statementId: z.string().uuid(),
+  storyId: z.string().uuid(),
+  itemUri: z.string().min(1),
+  itemVersion: z.number().int().positive(),
+  source: Source,
+  cue: z.string(),
+  content: z.string().min(1),
+  kind: StatementKind,
+  medium: Medium.nullable(),
+  via: z.array(z.string()),
+  /** Valid time: the day range in which the speaker said it; null when the text gives no clue. */
+  saidAt: DayRange.nullable(),
+  mentions: z.array(Mention).min(1),
+  relations: z.array(Relation),
+  extractor: ExtractorRef,
+});
+export type StatementRecordedData = z.infer<typeof StatementRecordedData>;
+
+export const EventSchemas = {
+  WireItemRecorded: { version: 1, data: WireItemRecordedData },
+  StatementRecorded: { version: 1, data: StatementRecordedData },
+} as const;
+
+export type EventType = keyof typeof EventSchemas;
+export const EVENT_TYPES = Object.keys(EventSchemas) as EventType[];
+
+/** Correlation (the ingest request), causation (the event or command that caused it), and who wrote it. */
+export const EventMetadata = z
+  .object({
+    correlationId: z.string().min(1),
+    causationId: z.string().min(1).nullable(),
+    extractor: ExtractorRef.optional(),
+  })
+  .catchall(z.unknown());
+export type EventMetadata = z.infer<typeof EventMetadata>;
+
+export type WireItemRecorded = {
+  readonly type: 'WireItemRecorded';
+  readonly data: WireItemRecordedData;
+};
+export type StatementRecorded = {
+  readonly type: 'StatementRecorded';
+  readonly data: StatementRecordedData;
+};
+/** Union of all domain events. */
+export type TimelineEvent = WireItemRecorded | StatementRecorded;
+
+/**
+ * An event before it is appended: what ingest publishes and the writer appends.
+ * `eventId` is deterministic (ids.ts) so a redelivery or re-ingest is a no-op.
+ */
+export type NewEvent<E extends TimelineEvent = TimelineEvent> = E & {
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly schemaVersion: number;
+  readonly metadata: EventMetadata;
+};
+
+/** An event as stored in the log: positions, time and chain hash assigned by the writer. */
+export type StoredEvent<E extends TimelineEvent = TimelineEvent> = NewEvent<E> & {
+  readonly streamPosition: number;
+  /** bigint as a decimal string (bigserial). */
+  readonly globalPosition: string;
+  /** xid8 of the appending transaction, decimal string. */
+  readonly transactionId: string;
+  /** ISO 8601 UTC with milliseconds. */
+  readonly recordedAt: string;
+  /** sha256(prevHash || canonical event), hex. */
+  readonly hash: string;
+  readonly prevHash: string;
+};
+
+const NewEventBase = z.object({
+  eventId: z.string().uuid(),
+  streamId: z.string().min(1).max(300),
+  schemaVersion: z.number().int().positive(),
+  type: z.string(),
+  data: z.unknown(),
+  metadata: EventMetadata,
+});
+
+/** Thrown when an event fails validation; `path` names the offending field. */
+export class InvalidEventError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'InvalidEventError';
+  }
+}
+
+function zodMessage(prefix: string, err: z.ZodError): InvalidEventError {
+  const issue = err.issues[0];
+  const path = issue.path.join('.') || '(root)';
+  return new InvalidEventError(`${prefix}: ${path}: ${issue.message}`, path);
+}
+
+/**
+ * Validate an event in its current schema version.
+ * @throws InvalidEventError naming the first bad field.
+ */
+export function validateNewEvent(raw: unknown): NewEvent {
+  const base = NewEventBase.safeParse(raw);
+  if (!base.success) throw zodMessage('invalid event envelope', base.error);
+  const type = base.data.type;
+  if (!(type in EventSchemas)) throw new InvalidEventError(`unknown event type "${type}"`, 'type');
+  const schema = EventSchemas[type as EventType];
+  if (base.data.schemaVersion !== schema.version) {
+    throw new InvalidEventError(
+      `event ${base.data.eventId} of type ${type} has schemaVersion ${base.data.schemaVersion}; expected ${schema.version} (upcast first)`,
+      'schemaVersion',
+    );
+  }
+  const data = schema.data.safeParse(base.data.data);
+  if (!data.success) throw zodMessage(`invalid ${type} event ${base.data.eventId}`, data.error);
+  return { ...base.data, type, data: data.data } as NewEvent;
+}
+
+/** Build a NewEvent with the current schema version of its type (no validation; call validateNewEvent at a boundary). */
+export function newEvent<E extends TimelineEvent>(
+  event: E,
+  envelope: { eventId: string; streamId: string; metadata: EventMetadata },
+): NewEvent<E> {
+  return { ...event, ...envelope, schemaVersion: EventSchemas[event.type].version };
+}
