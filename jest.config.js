@@ -16,7 +16,16 @@ const swc = [
 const moduleNameMapper = {
   '^@timeline/(.*)$': '<rootDir>/libs/$1/src',
 };
-const base = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+// linkedom's dependencies (htmlparser2, css-select, ...) ship ES modules only;
+// Node 20.19+ loads them with require(esm), jest does not, so swc turns them into CommonJS for tests.
+const esmOnly = ['css-select', 'css-what', 'nth-check', 'domutils', 'htmlparser2', 'entities', 'domhandler', 'boolbase', 'dom-serializer', 'domelementtype', 'uhyphen', 'cssomnom'];
+const base = {
+  rootDir: __dirname,
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.unit.spec.ts'] },

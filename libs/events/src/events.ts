@@ -33,7 +33,7 @@ export const StatementRecordedData = z.object({
   statementId: z.string().uuid(),
   storyId: z.string().uuid(),
   itemUri: z.string().min(1),
-  itemVersion: z.number().int().positive(),
+  itemVersion: z.number().int().nonnegative(),
   source: Source,
   cue: z.string(),
   content: z.string().min(1),

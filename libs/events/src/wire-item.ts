@@ -12,7 +12,7 @@ export type PubStatus = z.infer<typeof PubStatus>;
 
 export const WireItemSchema = z.object({
   uri: z.string().min(1).max(2048),
-  version: z.number().int().positive(),
+  version: z.number().int().nonnegative(),
   pubstatus: PubStatus,
   firstcreated: z.iso.datetime({ offset: true }),
   versioncreated: z.iso.datetime({ offset: true }),

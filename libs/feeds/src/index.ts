@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './dates';
+export * from './ninjs';
+export * from './html-text';
