@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { loadConfig, TimelineConfig } from '@timeline/config';
+import { connectNats } from '@timeline/messaging';
+import { ReadModelQueries } from '@timeline/read-model';
+import { installShutdown, logLevels, openDatabase } from '@timeline/runtime';
+import { ApiModule } from './api.module';
+
+/**
+ * Start the read API (HTTP, API_PORT, default 3000): GET /stories,
+ * /stories/:id/timeline, /statements/:id, /health; OpenAPI at /docs.
+ */
+export async function startApi(cfg: TimelineConfig = loadConfig(), port = cfg.apiPort): Promise<{ app: INestApplication; url: string; close(): Promise<void> }> {
+  const db = await openDatabase(cfg, 'api');
+  const nc = await connectNats({ servers: cfg.natsUrl.split(','), name: 'api', user: cfg.natsUser, pass: cfg.natsPassword, token: cfg.natsToken });
+  const app = await NestFactory.create(ApiModule.register(new ReadModelQueries(db.pool, cfg.databaseSchema), { pool: db.pool, log: db.log, nc, maxLagEvents: 0 }), {
+    logger: logLevels(cfg.logLevel),
+  });
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Statement timeline API').setDescription('Story timelines of who said what, when and through whom.').setVersion('0.1').build(),
+  );
+  SwaggerModule.setup('docs', app, doc);
+  await app.listen(port, cfg.host);
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    url,
+    async close() {
+      await app.close();
+      await nc.drain().catch(() => undefined);
+      await db.close();
+    },
+  };
+}
+
+if (require.main === module) {
+  startApi()
+    .then((s) => {
+      new Logger('Api').log(`listening on ${s.url} (OpenAPI at ${s.url}/docs)`);
+      installShutdown('api', () => s.close());
+    })
+    .catch((err) => {
+      console.error(`api: ${err.message}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstream } from '@nats-io/jetstream';
+import { itemEventId, validateNewEvent, WireItem } from '@timeline/events';
+import { assignStory, extract, ExtractionContext, KnownStatement, StorySignature, updateStorySignature } from '@timeline/extraction';
+import { normalizeNinjs } from '@timeline/feeds';
+import { publishToJetStream } from '@timeline/messaging';
+import { ReadModelQueries } from '@timeline/read-model';
+import { recordItemEvents } from '@timeline/timeline';
+import type { TimelineConfig } from '@timeline/config';
+
+export const INGEST_DEPS = Symbol('IngestDeps');
+
+/** What IngestService needs from the outside world. */
+export interface IngestDeps {
+  cfg: TimelineConfig;
+  nc: NatsConnection;
+  queries: ReadModelQueries;
+}
+
+/** Answer of an accepted item (HTTP 202 body). */
+export interface IngestResult {
+  uri: string;
+  version: number;
+  pubstatus: string;
+  storyId: string;
+  newStory: boolean;
+  statements: number;
+  eventIds: string[];
+  /** true when the broker already had this item version (same msgID): nothing new. */
+  duplicate: boolean;
+}
+
+/**
+ * Normalizes an item, assigns its story, runs the extractor with the story
+ * so far as context, decides the item's events and publishes them to
+ * JetStream as ONE message (so an item is never half-ingested), with msgID =
+ * the item event's deterministic id (server-side dedupe; the log's unique
+ * event id catches anything older than the duplicate window).
+ *
+ * Story context comes from the read model, merged with what this process
+ * published but the projector may not have applied yet. Items are processed
+ * one at a time per process, so assignments see each other.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger('Ingest');
+  private readonly js;
+  private chain: Promise<unknown> = Promise.resolve();
+  /** What this process published, ahead of the read model. */
+  private readonly localStories = new Map<string, StorySignature>();
+  private readonly localStatements = new Map<string, Map<string, KnownStatement>>();
+
+  constructor(@Inject(INGEST_DEPS) private readonly deps: IngestDeps) {
+    this.js = jetstream(deps.nc);
+  }
+
+  /**
+   * Ingest one ninjs document.
+   * @throws NormalizationError (→ 400) naming the bad field; JetStreamPublishError when the broker does not take it (→ 503).
+   */
+  ingestNinjs(raw: unknown, correlationId: string): Promise<IngestResult> {
+    const item = normalizeNinjs(raw);
+    return this.serialized(() => this.ingestItem(item, 'ninjs', correlationId));
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async ingestItem(item: WireItem, format: string, correlationId: string): Promise<IngestResult> {
+    const { queries, cfg } = this.deps;
+    const stories = await this.storyRegistry();
+    const knownStory = this.findStoryOfUri(item.uri, stories) ?? (await queries.storyOfItem(item.uri));
+    const assignment = knownStory
+      ? { storyId: knownStory, isNew: false, title: stories.find((s) => s.storyId === knownStory)?.title ?? item.headline }
+      : assignStory(item, stories);
+
+    const context = await this.context(assignment.storyId, item.uri);
+    const extraction = extract(item, context);
+    const events = recordItemEvents({
+      item,
+      format,
+      storyId: assignment.storyId,
+      storyTitle: assignment.isNew ? assignment.title : undefined,
+      extraction,
+      correlationId,
+    });
+    for (const e of events) validateNewEvent(e);
+
+    const ack = await publishToJetStream(this.js, cfg.itemsSubject, { events }, itemEventId(item.uri, item.version), { retries: 3 });
+
+    // Remember locally what we published, ahead of the projector.
+    const prev = this.localStories.get(assignment.storyId) ?? stories.find((s) => s.storyId === assignment.storyId);
+    const usable = item.pubstatus === 'usable';
+    const sig = usable ? updateStorySignature(prev, assignment.storyId, item, extraction.statements) : prev;
+    if (sig) this.localStories.set(assignment.storyId, sig.itemUris.includes(item.uri) ? sig : { ...sig, itemUris: [...sig.itemUris, item.uri] });
+    const local = this.localStatements.get(assignment.storyId) ?? new Map<string, KnownStatement>();
+    for (const [id, st] of local) if (st.itemUri === item.uri) local.delete(id);
+    if (usable) {
+      for (const s of extraction.statements) {
+        local.set(s.statementId, {
+          statementId: s.statementId, itemUri: item.uri, speaker: s.source.name, speakerType: s.source.type,
+          role: s.source.role, content: s.content, kind: s.kind, saidAt: s.saidAt,
+        });
+      }
+    }
+    this.localStatements.set(assignment.storyId, local);
+
+    this.logger.log(`${item.uri} v${item.version} → story ${assignment.storyId}: ${extraction.statements.length} statements${ack.duplicate ? ' (duplicate)' : ''}`);
+    return {
+      uri: item.uri,
+      version: item.version,
+      pubstatus: item.pubstatus,
+      storyId: assignment.storyId,
+      newStory: assignment.isNew,
+      statements: extraction.statements.length,
+      eventIds: events.map((e) => e.eventId),
+      duplicate: ack.duplicate,
+    };
+  }
+
+  private findStoryOfUri(uri: string, stories: StorySignature[]): string | null {
+    return stories.find((s) => s.itemUris.includes(uri))?.storyId ?? null;
+  }
+
+  /** Read-model signatures, overridden by this process's newer local ones. */
+  private async storyRegistry(): Promise<StorySignature[]> {
+    const fromDb = await this.deps.queries.storySignatures();
+    const merged = new Map(fromDb.map((s) => [s.storyId, s]));
+    for (const [id, local] of this.localStories) {
+      const db = merged.get(id);
+      if (!db || local.itemUris.length >= db.itemUris.length) merged.set(id, local);
+    }
+    return [...merged.values()];
+  }
+
+  /** Statements of the story from other items (read model ∪ local), for cross-item relations. */
+  private async context(storyId: string, uri: string): Promise<ExtractionContext> {
+    const byId = new Map<string, KnownStatement>();
+    for (const st of await this.deps.queries.storyStatements(storyId)) {
+      byId.set(st.statementId, {
+        statementId: st.statementId, itemUri: st.itemUri, speaker: st.source.name, speakerType: st.source.type,
+        role: st.source.role, content: st.content, kind: st.kind, saidAt: st.saidAt,
+      });
+    }
+    for (const [id, st] of this.localStatements.get(storyId) ?? []) byId.set(id, st);
+    const storyStatements = [...byId.values()].filter((s) => s.itemUri !== uri);
+    const speakers = new Map<string, ExtractionContext['knownSpeakers'][number]>();
+    for (const s of storyStatements) {
+      if (!speakers.has(s.speaker)) speakers.set(s.speaker, { name: s.speaker, type: s.speakerType, role: s.role, aliases: [] });
+    }
+    return { storyStatements, knownSpeakers: [...speakers.values()] };
+  }
+}

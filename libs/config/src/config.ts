@@ -1,0 +1,116 @@
+/**
+ * Every setting of the service, read from environment variables with a
+ * default each. The README's "Configuration" table is generated from the
+ * same list (SETTINGS) so the two cannot drift.
+ */
+export interface Setting {
+  env: string;
+  default: string;
+  doc: string;
+}
+
+export const SETTINGS: Setting[] = [
+  { env: 'DATABASE_URL', default: '', doc: 'Postgres URL. Unset: the demo starts an embedded PGlite database; the apps require it.' },
+  { env: 'DATABASE_SCHEMA', default: 'timeline', doc: 'Postgres schema holding the log and the read models.' },
+  { env: 'PG_POOL_MAX', default: '10', doc: 'Connections per app process.' },
+  { env: 'NATS_URL', default: 'nats://127.0.0.1:4222', doc: 'NATS server(s) with JetStream, comma-separated.' },
+  { env: 'NATS_USER', default: '', doc: 'NATS user (with NATS_PASSWORD).' },
+  { env: 'NATS_PASSWORD', default: '', doc: 'NATS password.' },
+  { env: 'NATS_TOKEN', default: '', doc: 'NATS token (instead of user/password).' },
+  { env: 'JS_STREAM', default: 'TIMELINE', doc: 'JetStream stream name for item events.' },
+  { env: 'JS_SUBJECT_PREFIX', default: 'timeline', doc: 'Subject prefix: items are published on <prefix>.items, wake-ups on <prefix>.log.appended.' },
+  { env: 'JS_DURABLE', default: 'event-log-writer', doc: 'Durable pull consumer name shared by event-log-writer instances.' },
+  { env: 'JS_MAX_DELIVER', default: '10', doc: 'Deliveries before a message goes to the dead-letter subject.' },
+  { env: 'WRITER_BATCH_MAX', default: '100', doc: 'Largest number of messages the writer appends in one transaction.' },
+  { env: 'WRITER_BATCH_WAIT_MS', default: '5', doc: 'How long the writer waits to fill a batch (ms).' },
+  { env: 'PROJECTOR_POLL_MS', default: '200', doc: 'Projector polling fallback when no wake-up arrives (ms).' },
+  { env: 'PROJECTOR_BATCH', default: '1000', doc: 'Events the projector folds per transaction.' },
+  { env: 'API_PORT', default: '3000', doc: 'HTTP port of apps/api.' },
+  { env: 'INGEST_PORT', default: '3001', doc: 'HTTP port of apps/ingest.' },
+  { env: 'HOST', default: '127.0.0.1', doc: 'Interface the HTTP apps listen on.' },
+  { env: 'ITEM_MAX_BYTES', default: '5242880', doc: 'Largest accepted item body (bytes); larger gets 413.' },
+  { env: 'LOG_LEVEL', default: 'log', doc: 'Nest log level: error, warn, log, debug, verbose.' },
+];
+
+export interface TimelineConfig {
+  databaseUrl: string | undefined;
+  databaseSchema: string;
+  pgPoolMax: number;
+  natsUrl: string;
+  natsUser?: string;
+  natsPassword?: string;
+  natsToken?: string;
+  stream: string;
+  subjectPrefix: string;
+  itemsSubject: string;
+  appendedSubject: string;
+  deadLetterSubject: string;
+  durable: string;
+  maxDeliver: number;
+  writerBatchMax: number;
+  writerBatchWaitMs: number;
+  projectorPollMs: number;
+  projectorBatch: number;
+  apiPort: number;
+  ingestPort: number;
+  host: string;
+  itemMaxBytes: number;
+  logLevel: string;
+}
+
+/** Thrown for a setting that is present but unusable; names the variable. */
+export class ConfigError extends Error {}
+
+/**
+ * Read the configuration from `env` (default `process.env`).
+ * @throws ConfigError naming the variable when a number or name is malformed.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): TimelineConfig {
+  const get = (name: string) => {
+    const v = env[name];
+    return v === undefined || v === '' ? SETTINGS.find((s) => s.env === name)!.default : v;
+  };
+  const int = (name: string) => {
+    const v = Number(get(name));
+    if (!Number.isSafeInteger(v) || v < 0) throw new ConfigError(`${name} must be a whole number, got "${get(name)}"`);
+    return v;
+  };
+  const schema = get('DATABASE_SCHEMA');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new ConfigError(`DATABASE_SCHEMA must be a lower-case SQL identifier, got "${schema}"`);
+  const prefix = get('JS_SUBJECT_PREFIX');
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix)) throw new ConfigError(`JS_SUBJECT_PREFIX must be a NATS subject without wildcards, got "${prefix}"`);
+  const opt = (name: string) => (get(name) === '' ? undefined : get(name));
+  return {
+    databaseUrl: opt('DATABASE_URL'),
+    databaseSchema: schema,
+    pgPoolMax: int('PG_POOL_MAX'),
+    natsUrl: get('NATS_URL'),
+    natsUser: opt('NATS_USER'),
+    natsPassword: opt('NATS_PASSWORD'),
+    natsToken: opt('NATS_TOKEN'),
+    stream: get('JS_STREAM'),
+    subjectPrefix: prefix,
+    itemsSubject: `${prefix}.items`,
+    appendedSubject: `${prefix}.log.appended`,
+    deadLetterSubject: `${prefix}.dead-letter`,
+    durable: get('JS_DURABLE'),
+    maxDeliver: int('JS_MAX_DELIVER'),
+    writerBatchMax: Math.max(1, int('WRITER_BATCH_MAX')),
+    writerBatchWaitMs: int('WRITER_BATCH_WAIT_MS'),
+    projectorPollMs: Math.max(10, int('PROJECTOR_POLL_MS')),
+    projectorBatch: Math.max(1, int('PROJECTOR_BATCH')),
+    apiPort: int('API_PORT'),
+    ingestPort: int('INGEST_PORT'),
+    host: get('HOST'),
+    itemMaxBytes: int('ITEM_MAX_BYTES'),
+    logLevel: get('LOG_LEVEL'),
+  };
+}
+
+/** DATABASE_URL or a clear error for an app that cannot run without one. */
+export function requireDatabaseUrl(cfg: TimelineConfig): string {
+  if (!cfg.databaseUrl) {
+    throw new ConfigError('DATABASE_URL is not set: point it at Postgres (e.g. postgres://root@127.0.0.1:5432/timeline), or use `timeline demo`, which starts an embedded database.');
+  }
+  return cfg.databaseUrl;
+}

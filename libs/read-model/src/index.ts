@@ -1,0 +1,3 @@
+export * from './read-model.migrations';
+export * from './timeline.projection';
+export * from './read-model.queries';

@@ -1,0 +1,66 @@
+import type { Migration } from '@timeline/event-log';
+
+/**
+ * Tables of the story timeline read model (ids 100+; the log uses 1-99).
+ * Everything here is derived: a rebuild may drop and refill it from the log.
+ *
+ * - `rm_stories`: one row per story (title, counts, story signature for clustering).
+ * - `rm_story_states`: the folded StoryTimeline per story, so the projector
+ *   resumes without re-reading the log.
+ * - `rm_items` / `rm_item_versions`: current version per item uri, and every
+ *   version's text (provenance: the text a statement's offsets point into).
+ * - `rm_statements`: one row per statement with its timeline document.
+ */
+export const READ_MODEL_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 100,
+    name: 'read model: stories, items, statements',
+    sql: `
+CREATE TABLE rm_stories (
+  story_id             uuid PRIMARY KEY,
+  title                text NOT NULL,
+  item_count           int  NOT NULL DEFAULT 0,
+  statement_count      int  NOT NULL DEFAULT 0,
+  first_said           text,
+  last_said            text,
+  updated_at           timestamptz,
+  last_global_position bigint NOT NULL DEFAULT 0,
+  signature            jsonb
+);
+CREATE TABLE rm_story_states (
+  story_id uuid PRIMARY KEY,
+  state    jsonb NOT NULL
+);
+CREATE TABLE rm_items (
+  uri            text PRIMARY KEY,
+  story_id       uuid NOT NULL,
+  version        int  NOT NULL,
+  pubstatus      text NOT NULL,
+  headline       text NOT NULL,
+  firstcreated   timestamptz NOT NULL,
+  versioncreated timestamptz NOT NULL,
+  ednote         text
+);
+CREATE TABLE rm_item_versions (
+  uri       text NOT NULL,
+  version   int  NOT NULL,
+  story_id  uuid NOT NULL,
+  event_id  uuid NOT NULL,
+  headline  text NOT NULL,
+  body_text text NOT NULL,
+  PRIMARY KEY (uri, version)
+);
+CREATE TABLE rm_statements (
+  statement_id uuid PRIMARY KEY,
+  story_id     uuid NOT NULL,
+  status       text NOT NULL,
+  sort_key     text NOT NULL,
+  speaker      text NOT NULL,
+  speaker_id   uuid NOT NULL,
+  doc          jsonb NOT NULL
+);
+CREATE INDEX rm_statements_story ON rm_statements (story_id, sort_key);
+CREATE INDEX rm_statements_speaker ON rm_statements (speaker_id);
+`,
+  },
+];

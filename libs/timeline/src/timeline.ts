@@ -1,0 +1,222 @@
+import type {
+  DayRange, ExtractorRef, Medium, PubStatus, Relation, Source, StatementKind, StoredEvent, TimelineEvent,
+} from '@timeline/events';
+
+/**
+ * The story timeline read model and the one `evolve` that builds it. The
+ * projector folds the live log with it; audit replay folds a prefix of the
+ * log with it; so a replay is the same computation as the live read model
+ * (DESIGN.md, "Shape").
+ */
+
+/** The latest known version of one wire item in the story. */
+export interface TimelineItem {
+  uri: string;
+  version: number;
+  pubstatus: PubStatus;
+  headline: string;
+  firstcreated: string;
+  versioncreated: string;
+  ednote: string | null;
+  /** Event id of the WireItemRecorded that made this the current version. */
+  eventId: string;
+  /** Versions that arrived after a higher one: recorded, changing nothing. */
+  lateVersions: number[];
+}
+
+/** active: on the timeline; superseded: replaced by a later item version; withdrawn: the item was killed or withheld. */
+export type StatementStatus = 'active' | 'superseded' | 'withdrawn';
+
+export interface TimelineMention {
+  itemUri: string;
+  itemVersion: number;
+  start: number;
+  end: number;
+}
+
+export interface TimelineStatement {
+  statementId: string;
+  storyId: string;
+  itemUri: string;
+  itemVersion: number;
+  source: Source;
+  cue: string;
+  content: string;
+  kind: StatementKind;
+  medium: Medium | null;
+  via: string[];
+  saidAt: DayRange | null;
+  mentions: TimelineMention[];
+  relations: Relation[];
+  extractor: ExtractorRef;
+  status: StatementStatus;
+  /** Day the item was first created (YYYY-MM-DD), the fallback ordering key when said_at is unknown. */
+  itemDay: string;
+  /** recorded_at of the first and of the latest event that touched this statement. */
+  firstRecordedAt: string;
+  recordedAt: string;
+  /** Every event that touched the statement, oldest first (its history). */
+  eventIds: string[];
+}
+
+export interface StoryTimeline {
+  storyId: string;
+  title: string;
+  items: Record<string, TimelineItem>;
+  statements: Record<string, TimelineStatement>;
+  /** Number of events folded. */
+  eventCount: number;
+  /** Global position and recorded_at of the last event folded ('0' / null when empty). */
+  lastGlobalPosition: string;
+  lastRecordedAt: string | null;
+}
+
+/** The empty timeline of a story. */
+export function initialState(storyId: string): StoryTimeline {
+  return { storyId, title: '', items: {}, statements: {}, eventCount: 0, lastGlobalPosition: '0', lastRecordedAt: null };
+}
+
+/**
+ * Fold one stored event into a story timeline.
+ *
+ * Rules (issue "wire feeds", DESIGN.md vocabulary):
+ * - a higher item version supersedes the earlier one: the earlier version's
+ *   statements become `superseded` until the new version records them again
+ *   (same statementId: unchanged statements keep their identity);
+ * - a version with pubstatus `canceled` (a kill) or `withheld` withdraws all
+ *   the item's statements; the history stays;
+ * - an equal or lower version arriving late is recorded in `lateVersions`
+ *   and changes nothing.
+ *
+ * Deterministic: no clock, no I/O; times come from the event. For speed it
+ * updates `state` in place and returns it: callers hand over ownership and
+ * must not keep using the old reference (clone first if they need both).
+ */
+export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline {
+  const e = event as StoredEvent<TimelineEvent>;
+  state.eventCount += 1;
+  state.lastGlobalPosition = e.globalPosition;
+  state.lastRecordedAt = e.recordedAt;
+  switch (e.type) {
+    case 'WireItemRecorded': {
+      const { item } = e.data;
+      const current = state.items[item.uri];
+      if (!state.title && e.data.storyTitle) state.title = e.data.storyTitle;
+      if (!state.title) state.title = item.headline;
+      if (current && item.version <= current.version) {
+        current.lateVersions.push(item.version);
+        return state;
+      }
+      state.items[item.uri] = {
+        uri: item.uri,
+        version: item.version,
+        pubstatus: item.pubstatus,
+        headline: item.headline,
+        firstcreated: item.firstcreated,
+        versioncreated: item.versioncreated,
+        ednote: item.ednote,
+        eventId: e.eventId,
+        lateVersions: current?.lateVersions ?? [],
+      };
+      const next: StatementStatus = item.pubstatus === 'usable' ? 'superseded' : 'withdrawn';
+      for (const s of Object.values(state.statements)) {
+        if (s.itemUri !== item.uri || s.itemVersion >= item.version || s.status === next) continue;
+        s.status = next;
+        s.recordedAt = e.recordedAt;
+        s.eventIds.push(e.eventId);
+      }
+      return state;
+    }
+    case 'StatementRecorded': {
+      const d = e.data;
+      const item = state.items[d.itemUri];
+      const isCurrent = !item || d.itemVersion >= item.version;
+      const existing = state.statements[d.statementId];
+      if (existing && !isCurrent) {
+        existing.eventIds.push(e.eventId);
+        return state;
+      }
+      const status: StatementStatus = !isCurrent ? 'superseded' : item && item.pubstatus !== 'usable' ? 'withdrawn' : 'active';
+      state.statements[d.statementId] = {
+        statementId: d.statementId,
+        storyId: d.storyId,
+        itemUri: d.itemUri,
+        itemVersion: d.itemVersion,
+        source: d.source,
+        cue: d.cue,
+        content: d.content,
+        kind: d.kind,
+        medium: d.medium,
+        via: d.via,
+        saidAt: d.saidAt,
+        mentions: d.mentions.map((m) => ({ itemUri: d.itemUri, itemVersion: d.itemVersion, start: m.start, end: m.end })),
+        relations: d.relations,
+        extractor: d.extractor,
+        status,
+        itemDay: (item?.firstcreated ?? e.recordedAt).slice(0, 10),
+        firstRecordedAt: existing?.firstRecordedAt ?? e.recordedAt,
+        recordedAt: e.recordedAt,
+        eventIds: [...(existing?.eventIds ?? []), e.eventId],
+      };
+      return state;
+    }
+    default: {
+      const unreachable: never = e;
+      throw new Error(`evolve: unknown event type ${(unreachable as { type: string }).type}`);
+    }
+  }
+}
+
+/** Ids of the statements an event may have changed (for the projector's row upserts). */
+export function touchedStatements(state: StoryTimeline, event: StoredEvent): string[] {
+  const e = event as StoredEvent<TimelineEvent>;
+  if (e.type === 'StatementRecorded') return [e.data.statementId];
+  if (e.type === 'WireItemRecorded') {
+    return Object.values(state.statements).filter((s) => s.itemUri === e.data.item.uri).map((s) => s.statementId);
+  }
+  return [];
+}
+
+/** One line of the timeline as shown to users: the statement plus the relations pointing at it. */
+export interface TimelineEntry extends TimelineStatement {
+  /** Relations from other statements of the story to this one. */
+  incoming: Array<{ type: Relation['type']; source: string }>;
+}
+
+/** Sort key of a statement: said_at start, else its end, else the item's day. */
+export function saidAtSortKey(s: Pick<TimelineStatement, 'saidAt' | 'itemDay'>): string {
+  return s.saidAt?.from ?? s.saidAt?.to ?? s.itemDay;
+}
+
+/**
+ * The active statements of a story in the order they were made (said_at,
+ * valid time), with incoming relations; ties keep the order of the item's
+ * first creation and the position in the text.
+ */
+export function timelineEntries(state: StoryTimeline): TimelineEntry[] {
+  const active = Object.values(state.statements).filter((s) => s.status === 'active');
+  const incoming = new Map<string, TimelineEntry['incoming']>();
+  for (const s of active) {
+    for (const r of s.relations) {
+      const list = incoming.get(r.target) ?? [];
+      list.push({ type: r.type, source: s.statementId });
+      incoming.set(r.target, list);
+    }
+  }
+  return active
+    .sort(compareStatements)
+    .map((s) => ({ ...s, incoming: incoming.get(s.statementId) ?? [] }));
+}
+
+/** Total order of statements on a timeline (said_at, item day, item uri, first mention offset, id). */
+export function compareStatements(a: TimelineStatement, b: TimelineStatement): number {
+  const ka = saidAtSortKey(a);
+  const kb = saidAtSortKey(b);
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  if (a.itemDay !== b.itemDay) return a.itemDay < b.itemDay ? -1 : 1;
+  if (a.itemUri !== b.itemUri) return a.itemUri < b.itemUri ? -1 : 1;
+  const ma = a.mentions[0]?.start ?? 0;
+  const mb = b.mentions[0]?.start ?? 0;
+  if (ma !== mb) return ma - mb;
+  return a.statementId < b.statementId ? -1 : a.statementId > b.statementId ? 1 : 0;
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Pipeline, startPipeline } from './support/pipeline';
+
+const corpus = path.resolve(__dirname, '../../shared/corpus');
+const seed = JSON.parse(readFileSync(path.join(corpus, 'articles/seed-kremlin-venezuela.json'), 'utf8'));
+
+async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+describe('pipeline end to end: ingest → JetStream → writer → Postgres log → projector → api', () => {
+  let p: Pipeline;
+  beforeAll(async () => {
+    p = await startPipeline();
+  }, 60_000);
+  afterAll(async () => {
+    await p?.stop();
+  }, 30_000);
+
+  it('turns the seed item into a story timeline: Trump tweet dated 2019-06-03, Peskov contradicting it, Rostec disputing the WSJ', async () => {
+    const res = await post(p.ingestUrl, seed);
+    expect(res.status).toBe(202);
+    expect(res.body.uri).toBe(seed.uri);
+    expect(res.body.eventIds.length).toBeGreaterThan(3);
+    await p.settled(res.body.eventIds);
+
+    const stories = (await (await fetch(`${p.apiUrl}/stories`)).json()).stories;
+    expect(stories).toHaveLength(1);
+    const t = await (await fetch(`${p.apiUrl}/stories/${stories[0].storyId}/timeline`)).json();
+    const lines: any[] = t.statements;
+
+    const tweet = lines.find((l) => /Trump/.test(l.source.name) && l.medium === 'tweet');
+    expect(tweet).toBeDefined();
+    expect(tweet.saidAt).toEqual({ from: '2019-06-03', to: '2019-06-03' });
+
+    const peskov = lines.filter((l) => /Peskov/.test(l.source.name));
+    expect(peskov.length).toBeGreaterThan(0);
+    expect(peskov.some((l) => l.relations.some((r: any) => r.type === 'contradicts' && r.target === tweet.statementId))).toBe(true);
+    expect(tweet.incoming.some((r: any) => r.type === 'contradicts')).toBe(true);
+
+    const rostec = lines.filter((l) => /Rostec/.test(l.source.name));
+    const wsj = lines.find((l) => /Journal/.test(l.source.name));
+    expect(wsj).toBeDefined();
+    expect(rostec.some((l) => l.relations.some((r: any) => r.type === 'contradicts' && r.target === wsj.statementId))).toBe(true);
+
+    expect(lines.some((l) => /Census Bureau|Top House Republican|New Yorkers report/.test(l.content))).toBe(false);
+
+    // provenance: the statement's offsets point into the stored item text
+    const detail = await (await fetch(`${p.apiUrl}/statements/${tweet.statementId}`)).json();
+    expect(detail.items[0].uri).toBe(seed.uri);
+    const m = detail.statement.mentions[0];
+    expect(detail.items[0].bodyText.slice(m.start, m.end).length).toBe(m.end - m.start);
+    expect(m.end).toBeGreaterThan(m.start);
+  }, 60_000);
+
+  it('re-ingesting the same item adds zero events to the log', async () => {
+    const count = async () => (await p.db.pool.query(`SELECT count(*)::int AS n FROM "${p.db.schema}".events`)).rows[0].n;
+    const before = await count();
+    const res = await post(p.ingestUrl, seed);
+    expect(res.status).toBe(202);
+    await p.settled(res.body.eventIds);
+    expect(await count()).toBe(before);
+  }, 30_000);
+
+  it('answers 400 naming the field for an item without uri, and for malformed JSON', async () => {
+    const noUri = await post(p.ingestUrl, { headline: 'x', versioncreated: '2020-01-01T00:00:00Z' });
+    expect(noUri.status).toBe(400);
+    expect(noUri.body.field).toBe('uri');
+    const bad = await post(p.ingestUrl, '{"uri": ');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/malformed JSON/);
+  });
+});
