@@ -26,9 +26,9 @@ describe('pipeline end to end: ingest → JetStream → writer → Postgres log 
     expect(res.body.eventIds.length).toBeGreaterThan(3);
     await p.settled(res.body.eventIds);
 
-    const stories = (await (await fetch(`${p.apiUrl}/stories`)).json()).stories;
+    const stories = ((await (await fetch(`${p.apiUrl}/stories`)).json()) as any).stories;
     expect(stories).toHaveLength(1);
-    const t = await (await fetch(`${p.apiUrl}/stories/${stories[0].storyId}/timeline`)).json();
+    const t: any = await (await fetch(`${p.apiUrl}/stories/${stories[0].storyId}/timeline`)).json();
     const lines: any[] = t.statements;
 
     const tweet = lines.find((l) => /Trump/.test(l.source.name) && l.medium === 'tweet');
@@ -48,7 +48,7 @@ describe('pipeline end to end: ingest → JetStream → writer → Postgres log 
     expect(lines.some((l) => /Census Bureau|Top House Republican|New Yorkers report/.test(l.content))).toBe(false);
 
     // provenance: the statement's offsets point into the stored item text
-    const detail = await (await fetch(`${p.apiUrl}/statements/${tweet.statementId}`)).json();
+    const detail: any = await (await fetch(`${p.apiUrl}/statements/${tweet.statementId}`)).json();
     expect(detail.items[0].uri).toBe(seed.uri);
     const m = detail.statement.mentions[0];
     expect(detail.items[0].bodyText.slice(m.start, m.end).length).toBe(m.end - m.start);

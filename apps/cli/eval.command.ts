@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { evaluate, formatReport } from '@timeline/eval';
+import { evaluate, formatReport, Prediction } from '@timeline/eval';
 import { extractFiles } from './extract.command';
 
 /**
@@ -17,7 +17,7 @@ export function evalCommand(opts: { corpus: string; out: string }): number {
   const { predictions, errors } = extractFiles(files);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   for (const e of errors) console.error(`timeline eval: ${e}`);
-  const report = evaluate(opts.corpus, predictions);
+  const report = evaluate(opts.corpus, predictions as unknown as Prediction[]);
   console.log(formatReport(report));
   console.log(`\nextracted ${predictions.length} items in ${ms.toFixed(0)} ms`);
   mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });

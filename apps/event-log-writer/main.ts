@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { loadConfig, TimelineConfig } from '@timeline/config';
-import { connectNats, JetStreamServer, LogNotifier } from '@timeline/messaging';
+import { connectNats, JetStreamExceptionFilter, JetStreamServer, LogNotifier } from '@timeline/messaging';
 import { installShutdown, logLevels, openDatabase } from '@timeline/runtime';
 import { BatchingAppender } from './batching-appender';
 import { WriterModule } from './writer.module';
@@ -44,6 +44,7 @@ export async function startWriter(cfg: TimelineConfig = loadConfig()): Promise<{
     }),
     logger: logLevels(cfg.logLevel),
   });
+  app.useGlobalFilters(new JetStreamExceptionFilter());
   await app.listen();
   return {
     app,

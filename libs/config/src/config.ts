@@ -20,7 +20,7 @@ export const SETTINGS: Setting[] = [
   { env: 'JS_STREAM', default: 'TIMELINE', doc: 'JetStream stream name for item events.' },
   { env: 'JS_SUBJECT_PREFIX', default: 'timeline', doc: 'Subject prefix: items are published on <prefix>.items, wake-ups on <prefix>.log.appended.' },
   { env: 'JS_DURABLE', default: 'event-log-writer', doc: 'Durable pull consumer name shared by event-log-writer instances.' },
-  { env: 'JS_MAX_DELIVER', default: '10', doc: 'Deliveries before a message goes to the dead-letter subject.' },
+  { env: 'JS_MAX_DELIVER', default: '0', doc: 'Deliveries before a failing message goes to the dead-letter subject; 0 = retry transient failures forever (invalid messages are dead-lettered at once).' },
   { env: 'WRITER_BATCH_MAX', default: '100', doc: 'Largest number of messages the writer appends in one transaction.' },
   { env: 'WRITER_BATCH_WAIT_MS', default: '5', doc: 'How long the writer waits to fill a batch (ms).' },
   { env: 'PROJECTOR_POLL_MS', default: '200', doc: 'Projector polling fallback when no wake-up arrives (ms).' },
