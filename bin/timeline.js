@@ -32,4 +32,4 @@ if (!existsSync(main)) {
   process.stderr.write(`timeline: ${path.relative(process.cwd(), main)} is missing: run "npm ci && npm run build" first.\n`);
   process.exit(1);
 }
-require(main);
+require(main).runCli(process.argv);

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '@timeline/config';
 import { createPool, PgEventLog, quoteSchema, startEmbeddedPostgres, EMBEDDED_POOL_MAX } from '@timeline/event-log';
@@ -45,6 +46,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     let poolMax = cfg.pgPoolMax;
     if (!databaseUrl) {
       console.log(`Postgres: DATABASE_URL is unset, starting embedded PGlite in ${path.relative(process.cwd(), path.join(dataDir, 'pglite')) || '.'} (first start takes a few seconds)`);
+      mkdirSync(dataDir, { recursive: true });
       const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pglite') });
       cleanups.push(pg.stop);
       databaseUrl = pg.url;

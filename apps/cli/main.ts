@@ -55,11 +55,14 @@ export function buildCli(): Command {
   return program;
 }
 
-if (require.main === module) {
-  buildCli()
-    .parseAsync(process.argv)
+/** Parse `argv` and run the command; errors become a one-line message and exit code 1. */
+export function runCli(argv: string[] = process.argv): Promise<unknown> {
+  return buildCli()
+    .parseAsync(argv)
     .catch((err) => {
       console.error(`timeline: ${err.message}`);
       process.exitCode = 1;
     });
 }
+
+if (require.main === module) void runCli();
