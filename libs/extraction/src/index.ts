@@ -1,0 +1,11 @@
+/**
+ * @timeline/extraction — the pure statement extractor (no Nest, pg or NATS
+ * imports; no I/O; no clock).
+ */
+export * from './types';
+export * from './story.contract';
+export { EXTRACTOR } from './version';
+export { extract, tokenF1 } from './extract';
+export { assignStory, updateStorySignature, itemTerms, STORY_THRESHOLD, STORY_WINDOW_DAYS } from './story';
+export { extractBatch } from './batch';
+export type { GoldPrediction, GoldStatementPrediction } from './batch';

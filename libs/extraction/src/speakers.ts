@@ -1,0 +1,312 @@
+/**
+ * Speaker parsing and the per-story speaker registry: full names, titles and
+ * roles, organisations, groups, anonymous sources, pronoun and role-noun
+ * resolution, and merging of aliases and misspellings (fastest-levenshtein).
+ */
+import { distance } from 'fastest-levenshtein';
+import type { SpeakerType } from '@timeline/events';
+import type { KnownSpeaker } from './types';
+import { ANON_HEADS, GROUP_HEADS, NOT_NAME, ORG_HEADS, OUTLET_HEADS, TITLE_WORDS } from './lexicon';
+
+export interface Entity {
+  name: string;
+  type: SpeakerType;
+  role: string | null;
+  aliases: Set<string>;
+  gender: 'm' | 'f' | null;
+  /** offset of the last mention, for salience */
+  last: number;
+  /** known from earlier items of the story */
+  fromStory: boolean;
+}
+
+/** A speaker noun phrase as parsed from the text, before resolution. */
+export interface ParsedSpeaker {
+  kind: 'name' | 'pronoun' | 'description';
+  name: string;
+  type: SpeakerType;
+  role: string | null;
+  pronoun?: string;
+  /** head noun of a description ("spokeswoman", "company") */
+  head?: string;
+}
+
+const NAME_TOKEN = /^(?:[A-Z\u00c0-\u00de][\p{L}'’.-]*|(?:de|da|di|du|del|della|der|den|van|von|al|el|bin|ibn|dos|das|ter|ten|la|le|y|zu|af)|[A-Z]{2,}|O'[A-Z][\p{L}]+)$/u;
+const PARTICLE = /^(?:de|da|di|du|del|della|der|den|van|von|al|el|bin|ibn|dos|das|ter|ten|la|le|y|zu|af)$/;
+
+export function stripPossessive(s: string): string {
+  return s.replace(/['’]s?$/, '');
+}
+
+function clean(s: string): string {
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s,;:–—-]+|[\s,;:–—-]+$/g, '')
+    .trim();
+}
+
+/** Gender cue of a role or title ("spokeswoman" → f). */
+export function genderOf(text: string): 'm' | 'f' | null {
+  if (/\b(?:spokeswoman|chairwoman|congresswoman|mrs|ms|miss|madam|dame|lady|queen|princess|sister|mother|businesswoman|she|her)\b/i.test(text)) return 'f';
+  if (/\b(?:spokesman|chairman|congressman|mr|sir|lord|king|prince|brother|father|businessman|he|his)\b/i.test(text)) return 'm';
+  return null;
+}
+
+export function isOutletName(name: string): boolean {
+  const words = name.toLowerCase().replace(/['’]s\b/g, '').split(/[\s-]+/);
+  return words.some((w) => OUTLET_HEADS.has(w));
+}
+
+/**
+ * Parse a speaker noun phrase ("Kremlin spokesman Dmitry Peskov", "the
+ * spokeswoman", "two people familiar with the talks", "she").
+ * Returns null when the phrase does not look like a speaker.
+ */
+export function parseSpeaker(raw: string): ParsedSpeaker | null {
+  let s = clean(raw)
+    .replace(/^(?:and|but|so|then|meanwhile|however|also)\s+/i, '')
+    .replace(/\s+(?:also|previously|later|earlier|repeatedly|again|then|separately|reportedly|publicly|privately|first|once|had|has|have|was|were|would|will|is|are|himself|herself|itself|themselves|too|both|alone|instead|still|already|subsequently|last|on)$/i, '');
+  s = clean(s);
+  if (!s) return null;
+  const lower = s.toLowerCase();
+  if (/^(?:he|she|it|they|we|i)$/i.test(s)) return { kind: 'pronoun', name: lower, type: lower === 'it' ? 'organization' : lower === 'they' ? 'group' : 'person', role: null, pronoun: lower };
+  if (/^(?:who|which|that|this|what|there|here|one|nobody|no one|none)$/i.test(s)) return null;
+  if (s.split(/\s+/).length > 14) return null;
+  const words = s.split(/\s+/);
+  // capitalised runs
+  const runs: Array<{ start: number; end: number }> = [];
+  let i = 0;
+  while (i < words.length) {
+    const w = words[i].replace(/[,;:]$/, '');
+    if (NAME_TOKEN.test(w) && !(PARTICLE.test(w) && (i === 0 || !/^[A-Z]/.test(words[i - 1])))) {
+      let j = i + 1;
+      while (j < words.length && NAME_TOKEN.test(words[j].replace(/[,;:]$/, '')) && !/[,;:]$/.test(words[j - 1])) j++;
+      // particles at the end do not belong to a name
+      while (j > i + 1 && PARTICLE.test(words[j - 1])) j--;
+      runs.push({ start: i, end: j });
+      i = j;
+    } else i++;
+  }
+  const lastRun = runs[runs.length - 1];
+  // a name is a capitalised run at the end of the phrase, or one followed by "of"/"at" + organisation
+  if (lastRun && lastRun.end === words.length) {
+    const runWords = words.slice(lastRun.start, lastRun.end).map((w) => w.replace(/[,;:]$/, ''));
+    // split title words from the name
+    let k = 0;
+    for (let t = 0; t < runWords.length; t++) {
+      const lw = stripPossessive(runWords[t]).toLowerCase();
+      if (TITLE_WORDS.has(lw) || lw === 'affairs' || /^(?:vice|deputy|acting)-/.test(lw)) k = t + 1;
+    }
+    const isOrg = runWords.some((w) => ORG_HEADS.has(stripPossessive(w).toLowerCase())) || /^[A-Z]{2,}$/.test(runWords[runWords.length - 1]);
+    const before = words.slice(0, lastRun.start).join(' ');
+    if (isOrg && k < runWords.length) {
+      // organisation: keep its full capitalised name, without a leading "The"
+      let nameWords = runWords;
+      if (/^the$/i.test(nameWords[0])) nameWords = nameWords.slice(1);
+      if (k > 0 && k < runWords.length && !ORG_HEADS.has(runWords[runWords.length - 1].toLowerCase())) nameWords = runWords.slice(k);
+      const name = nameWords.join(' ').replace(/['’]s$/, '');
+      return { kind: 'name', name, type: 'organization', role: clean(before.replace(/^(?:the|a|an)\s+/i, '')) || null };
+    }
+    const nameWords = runWords.slice(k).filter((w, idx) => idx > 0 || !LEADING_FUNCTION_WORDS.has(w.toLowerCase()));
+    if (nameWords.length > 0) {
+      const titlePart = [before, runWords.slice(0, k).join(' ')].filter(Boolean).join(' ');
+      const name = nameWords.join(' ');
+      if (nameWords.length === 1 && NOT_NAME.has(name.toLowerCase())) return null;
+      const role = clean(titlePart.replace(/^(?:the|a|an)\s+/i, '').replace(/['’]s$/, '')) || null;
+      // "Members of the Trump administration" style groups are handled below
+      if (/^(?:members|officials|leaders|representatives) of\b/i.test(s)) return { kind: 'description', name: s.replace(/^the\s+/i, ''), type: 'group', role: null, head: 'members' };
+      return { kind: 'name', name, type: 'person', role };
+    }
+  }
+  // descriptions
+  const desc = s.replace(/^(?:the|a|an)\s+/i, '');
+  const hasNumberOrIndef = /^(?:a|an|one|two|three|four|five|six|several|some|many|other|another|senior|\d+)\b/i.test(s);
+  const headMatch = /([a-z-]+)(?:\s+(?:familiar|with|at|of|from|in|who|close|briefed|involved|speaking)\b.*)?$/i.exec(desc);
+  const head = headMatch ? headMatch[1].toLowerCase() : desc.toLowerCase();
+  if (hasNumberOrIndef && ANON_HEADS.test(s)) {
+    return { kind: 'description', name: desc, type: 'anonymous', role: null, head };
+  }
+  if (/\band\b/.test(s) && runs.length >= 2) return { kind: 'description', name: s, type: 'group', role: null, head: 'group' };
+  if (/^the\b/i.test(s) || /^(?:its|his|her|their)\b/i.test(s) || runs.length === 0) {
+    const type: SpeakerType = /\b(?:company|firm|group|authority|ministry|government|union|council|board|contractor|agency|regulator|association|federation|office|police|newspaper|bank|court|party|operator|club|department|commission|committee|statement|post|letter|report|hospital|university|embassy|army|military|cabinet|administration|paper|broadcaster|site)\b/i.test(
+      head,
+    )
+      ? 'organization'
+      : GROUP_HEADS.test(s) && !/\b(?:spokes|minister|secretary|director)/i.test(s)
+        ? 'group'
+        : ANON_HEADS.test(s) && hasNumberOrIndef
+          ? 'anonymous'
+          : 'person';
+    if (desc.length < 2) return null;
+    return { kind: 'description', name: desc, type, role: null, head };
+  }
+  if (GROUP_HEADS.test(s)) return { kind: 'description', name: desc, type: 'group', role: null, head };
+  return null;
+}
+
+/** Capitalised function words that cannot start a name (unlike "Jan", "May", "April"). */
+const LEADING_FUNCTION_WORDS = new Set(
+  'the a an in on at of for to by from with and but or as if when while after before since until asked speaking according this that these those his her its their'.split(' '),
+);
+
+function surnameOf(name: string): string {
+  const w = name.split(/\s+/);
+  return w[w.length - 1];
+}
+
+function firstOf(name: string): string {
+  return name.split(/\s+/)[0];
+}
+
+/** The registry of speakers of one item, seeded with the story's known speakers. */
+export class SpeakerRegistry {
+  readonly entities: Entity[] = [];
+
+  constructor(known: readonly KnownSpeaker[] = []) {
+    for (const k of known) {
+      this.entities.push({
+        name: k.name,
+        type: k.type,
+        role: k.role,
+        aliases: new Set(k.aliases.map((a) => a.toLowerCase())),
+        gender: genderOf(k.role ?? ''),
+        last: -1,
+        fromStory: true,
+      });
+    }
+  }
+
+  private byName(name: string): Entity | undefined {
+    const l = name.toLowerCase();
+    return this.entities.find((e) => e.name.toLowerCase() === l || e.aliases.has(l));
+  }
+
+  /**
+   * Resolve a parsed name to a registry entity, registering it when new.
+   * Surnames resolve to the most recently mentioned person with that surname;
+   * a misspelt surname (edit distance ≤ 1, or ≤ 2 for long names) merges with
+   * a known person when first names (if both present) agree and no exact
+   * match exists. Two known people who share a surname but differ in first
+   * name are never merged.
+   */
+  resolveName(p: ParsedSpeaker, pos: number): Entity {
+    const name = p.name;
+    let e = this.byName(name);
+    if (!e && p.type === 'person') {
+      const words = name.split(/\s+/);
+      const sur = words[words.length - 1].toLowerCase();
+      const first = words.length > 1 ? words[0].toLowerCase() : null;
+      const persons = this.entities.filter((x) => x.type === 'person');
+      // exact surname
+      const sameSur = persons.filter((x) => surnameOf(x.name).toLowerCase() === sur);
+      if (first === null && sameSur.length) e = sameSur.sort((a, b) => b.last - a.last)[0];
+      else if (first !== null) {
+        const exact = sameSur.find((x) => firstOf(x.name).toLowerCase() === first);
+        if (exact) e = exact;
+        // a story-known single-word alias?
+      }
+      if (!e && sur.length >= 5) {
+        // misspelling
+        const max = sur.length >= 9 ? 2 : 1;
+        const cands = persons.filter((x) => {
+          const xs = surnameOf(x.name).toLowerCase();
+          if (xs === sur) return false;
+          if (distance(xs, sur) > max) return false;
+          if (first !== null && x.name.includes(' ')) return firstOf(x.name).toLowerCase() === first;
+          return true;
+        });
+        // never merge when an exact-surname person exists with another first name
+        if (cands.length === 1 && !(first !== null && sameSur.length > 0)) e = cands[0];
+      }
+    }
+    if (!e && p.type === 'organization') {
+      const l = name.toLowerCase();
+      e = this.entities.find(
+        (x) =>
+          x.type === 'organization' &&
+          (x.name.toLowerCase().endsWith(' ' + l) || l.endsWith(' ' + x.name.toLowerCase()) || x.name.toLowerCase().startsWith(l + ' ')),
+      );
+    }
+    if (!e && p.type === 'organization' && name.split(/\s+/).length === 1) {
+      // a single capitalised word: maybe a person's surname
+      const l = name.toLowerCase();
+      e = this.entities.find((x) => x.type === 'person' && surnameOf(x.name).toLowerCase() === l);
+      if (!e && l.length >= 5) {
+        const c = this.entities.filter((x) => x.type === 'person' && distance(surnameOf(x.name).toLowerCase(), l) === 1);
+        if (c.length === 1) e = c[0];
+      }
+    }
+    if (!e && p.type === 'person' && !name.includes(' ') && !p.role && !/^(?:mr|mrs|ms|dr)\b/i.test(name)) {
+      // a single unknown capitalised word with no title: an organisation ("Rostec said")
+      p = { ...p, type: 'organization' };
+    }
+    if (!e) {
+      e = { name, type: p.type, role: p.role, aliases: new Set(), gender: genderOf(p.role ?? ''), last: pos, fromStory: false };
+      if (p.type === 'person' && name.includes(' ')) e.aliases.add(surnameOf(name).toLowerCase());
+      this.entities.push(e);
+    } else {
+      if (name.toLowerCase() !== e.name.toLowerCase()) e.aliases.add(name.toLowerCase());
+      // a fuller name replaces a surname-only entry introduced earlier in this item
+      if (p.type === 'person' && !e.name.includes(' ') && name.includes(' ') && surnameOf(name) === e.name) {
+        e.aliases.add(e.name.toLowerCase());
+        e.name = name;
+      }
+      if (!e.role && p.role) e.role = p.role;
+      if (!e.gender) e.gender = genderOf(p.role ?? '');
+      e.last = Math.max(e.last, pos);
+    }
+    return e;
+  }
+
+  /** Mark an entity as mentioned at `pos` (salience). */
+  touch(e: Entity, pos: number): void {
+    e.last = Math.max(e.last, pos);
+  }
+
+  /** Most salient entity for a pronoun, with gender / type agreement. */
+  resolvePronoun(pronoun: string, pos: number): Entity | null {
+    const want: SpeakerType[] = pronoun === 'it' ? ['organization'] : pronoun === 'they' ? ['organization', 'group', 'anonymous'] : ['person', 'anonymous'];
+    const g = pronoun === 'he' ? 'm' : pronoun === 'she' ? 'f' : null;
+    const cands = this.entities
+      .filter((e) => e.last >= 0 && e.last < pos && want.includes(e.type) && (!g || !e.gender || e.gender === g))
+      .sort((a, b) => b.last - a.last);
+    const e = cands[0] ?? null;
+    if (e && g && !e.gender) e.gender = g;
+    return e;
+  }
+
+  /** Resolve a role noun ("the spokeswoman", "the company", "the minister") to a known entity. */
+  resolveDescription(p: ParsedSpeaker, pos: number): Entity | null {
+    const head = (p.head ?? '').toLowerCase();
+    const text = p.name.toLowerCase();
+    if (!head) return null;
+    const stem = head.replace(/(?:es|s)$/, '');
+    const matches = this.entities
+      .filter((e) => e.last >= 0 && e.last < pos && e.type !== 'anonymous')
+      .filter((e) => {
+        const hay = ((e.role ?? '') + ' ' + e.name).toLowerCase();
+        if (hay.includes(text)) return true;
+        if (stem.length >= 3 && new RegExp(`\\b${stem.replace(/[^a-z-]/g, '')}`).test(hay)) return true;
+        return false;
+      })
+      .sort((a, b) => b.last - a.last);
+    if (matches.length) return matches[0];
+    if (p.type === 'organization' && /^(?:company|firm|group|operator|contractor|authority|organisation|organization)$/.test(head)) {
+      const orgs = this.entities.filter((e) => e.type === 'organization' && e.last >= 0 && e.last < pos && !isOutletName(e.name)).sort((a, b) => b.last - a.last);
+      return orgs[0] ?? null;
+    }
+    return null;
+  }
+
+  /** Register a description (anonymous source, group) as its own entity. */
+  registerDescription(p: ParsedSpeaker, pos: number): Entity {
+    const e = this.byName(p.name);
+    if (e) {
+      e.last = Math.max(e.last, pos);
+      return e;
+    }
+    const n: Entity = { name: p.name, type: p.type, role: p.role, aliases: new Set(), gender: genderOf(p.name), last: pos, fromStory: false };
+    this.entities.push(n);
+    return n;
+  }
+}
