@@ -133,6 +133,20 @@ describe('PgEventLog.readAllGapSafe (late commits)', () => {
     expect((await drainUntil(START_CHECKPOINT, 1)).events.map((e) => e.eventId)).toEqual([b.eventId]);
   });
 
+  it('regression: positions past 9 were read in text order ("10" < "2"), skipping events — reads numerically in pages', async () => {
+    const events = Array.from({ length: 25 }, (_, i) => sampleWireItemEvent('many', `n${i}`));
+    await log.append(events);
+    const seen: string[] = [];
+    let cp: Checkpoint = START_CHECKPOINT;
+    for (;;) {
+      const page = await log.readAllGapSafe(cp, 7);
+      if (page.length === 0) break;
+      seen.push(...page.map((e) => e.eventId));
+      cp = checkpointOf(page[page.length - 1]);
+    }
+    expect(seen).toEqual(events.map((e) => e.eventId));
+  });
+
   it('validates arguments', async () => {
     await expect(log.readAllGapSafe({ transactionId: 'x', globalPosition: '0' }, 10)).rejects.toThrow(/transactionId/);
     await expect(log.readAllGapSafe(START_CHECKPOINT, 0)).rejects.toThrow(/limit/);

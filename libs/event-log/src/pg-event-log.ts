@@ -340,10 +340,12 @@ export class PgEventLog {
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit must be a positive integer: ${limit}`);
     const db: Queryable = client ?? this.pool;
     const res = await db.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ${this.t.events}
-       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
-       ORDER BY transaction_id, global_position
+      // ORDER BY names the table's columns explicitly: the bare names would bind to
+      // EVENT_COLUMNS' text aliases and sort "10" before "2" (events skipped).
+      `SELECT ${EVENT_COLUMNS} FROM ${this.t.events} AS e
+       WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+       ORDER BY e.transaction_id, e.global_position
        LIMIT $3`,
       [after.transactionId, after.globalPosition, limit],
     );

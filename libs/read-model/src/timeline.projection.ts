@@ -48,7 +48,7 @@ export class TimelineProjection {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const lock = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok`, [`projection:${this.name}`]);
+      const lock = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok`, [`projection:${this.opts.schema}:${this.name}`]);
       if (!lock.rows[0].ok) {
         await client.query('ROLLBACK');
         return { applied: 0, stories: [], position: '0' };
