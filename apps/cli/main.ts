@@ -52,6 +52,7 @@ export function buildCli(): Command {
       process.exitCode = evalCommand({ corpus: o.corpus, out: o.out });
     });
 
+  // Further command groups register themselves here (one line each).
   return program;
 }
 
