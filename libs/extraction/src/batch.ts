@@ -71,6 +71,10 @@ export function extractBatch(files: Array<{ article: string; item: WireItem }>):
             content: x.st.content,
             kind: x.st.kind,
             saidAt: x.st.saidAt,
+            medium: x.st.medium,
+            via: x.st.via,
+            cue: x.st.cue,
+            relations: x.st.relations,
           });
       }
       knownSpeakers.push(...st.speakers.values());

@@ -50,6 +50,7 @@ const RX_REL = new RegExp(
     `\\b(?:in |since |during |early |late |mid-)?(${MON})\\.?(?! \\d)(?:,? (\\d{4}))?\\b`,
     `\\bthe (\\d{1,2})(?:st|nd|rd|th)\\b`,
     `\\b(two|three|four|five|six|2|3|4|5|6|a) days? (later|earlier|before|after)\\b`,
+    `\\b(the next day|the following day|the day after|the day before|the previous day|the same day|that same day|later that day|earlier that day|later in the day|that day)\\b`,
   ].join('|'),
   'gi',
 );
@@ -170,15 +171,24 @@ export function findDates(text: string, item: number, anchor: number | null = nu
       if (ms > item) ms = Date.UTC(mo === 0 ? y - 1 : y, (mo + 11) % 12, dnum);
       range = clip(ms, ms, item);
       exact = true;
-    } else if (m[7]) {
-      if (lastExact === null) {
+    } else if (m[7] || m[9]) {
+      if (lastExact === null || anchor === lastExact) {
         // find the last exact date before this expression
         const prev = out.filter((o) => o.exact && o.index < idx).sort((a, b) => b.index - a.index)[0];
         if (prev && prev.range.from) lastExact = Date.parse(prev.range.from + 'T00:00:00Z');
       }
+      if (lastExact === null && m[9] && /in the day/i.test(m[9])) lastExact = item;
       if (lastExact === null) continue;
-      const n = NUM[m[7].toLowerCase()] ?? 1;
-      const sign = /later|after/.test(m[8].toLowerCase()) ? 1 : -1;
+      let n: number;
+      let sign: number;
+      if (m[9]) {
+        const k = m[9].toLowerCase();
+        n = /next|following|after|before|previous/.test(k) ? 1 : 0;
+        sign = /before|previous/.test(k) ? -1 : 1;
+      } else {
+        n = NUM[m[7].toLowerCase()] ?? 1;
+        sign = /later|after/.test(m[8].toLowerCase()) ? 1 : -1;
+      }
       const ms = lastExact + sign * n * DAY_MS;
       range = clip(ms, ms, item);
       exact = true;

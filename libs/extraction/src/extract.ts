@@ -37,6 +37,10 @@ interface RelHint {
   /** the object phrase naming the target ("the Herald's account"), or null */
   ref: string | null;
   explicitTarget?: Draft;
+  /** names (lower case) of the speaker the ref points at: name, aliases, role, outlet */
+  owner?: string[];
+  /** found from the statement's own words rather than its cue: needs a target that the text supports */
+  weak?: boolean;
 }
 
 interface Draft {
@@ -66,9 +70,29 @@ interface Draft {
 /** "the Journal overstated …", "The Gazette's story is simply wrong". */
 const CALLS_WRONG =
   /(?:^|\b)(?:((?:the\s+)?[A-Z][\p{L}'’-]*(?:\s[A-Z][\p{L}'’-]*){0,3})\s+(?:had\s+|has\s+)?(?:overstated|understated|exaggerated|misrepresented|distorted|misreported|got it wrong)|((?:the\s+)?[A-Z][\p{L}'’-]*(?:\s[A-Z][\p{L}'’-]*){0,3})['’]s?\s+(?:story|report|reporting|account|claim|claims|figures|version)\s+(?:is|was|are|were|had been)\s+(?:simply\s+|completely\s+|totally\s+|just\s+)?(?:wrong|false|untrue|inaccurate|incorrect|misleading|mistaken|speculation))\b/u;
+/** Self-correction in a speaker's own words or its attribution. */
+const SELF_CORRECT =
+  /\b(?:what (?:I|we) said\b|I should have been|we should have been|I misspoke|we misspoke|(?:is|was) not accurate now|revers(?:ed|ing) (?:its|his|her|their) (?:account|position|statement|earlier)|(?:was|were|had been) wrongly|correct(?:ed|ing) (?:its|his|her|their) (?:earlier |previous )?(?:statement|account|figures?|remarks))/i;
+/** Withdrawal of one's own earlier claim. */
+const SELF_RETRACT = /\b(?:I was wrong|we were wrong|withdr(?:ew|aw|awn|awing) (?:my|our|his|her|its|their) (?:claim|dismissal|remarks?|statement|allegations?|accusations?)|retract(?:ed|ing)? (?:my|our|his|her|its|their))\b/i;
+/** "the minister's remarks", "the Echo's reporting", "the mayor's letter": a reference to someone's statement. */
+const STATEMENT_REF =
+  /\b(?:the\s+)?((?:[A-Z][\p{L}'’.-]*\s+){0,4}[A-Z][\p{L}.-]*|(?:the\s+)?[a-z][\p{L}-]+|my|our|his|her|its|their)['’]s?\s+(?:own\s+|earlier\s+|original\s+|latest\s+)?(?:remarks|comments|claims?|account|story|reporting|report|letter|statement|tweet|post|admission|allegations?|accusations?|denial|findings|figures|version|assertion|assurances?|warning|offer|proposal|promise|pledge)\b/u;
+/** A verdict that the referenced claim is wrong. */
+const VERDICT_WRONG =
+  /\b(?:(?:is|was|are|were|had been|has been)\s+(?:simply\s+|completely\s+|totally\s+|just\s+|plainly\s+|entirely\s+)?(?:wrong|false|untrue|not true|inaccurate|incorrect|misleading|nonsense|baseless|speculation|fabricated|unfounded|a lie|lies|wishful thinking)|never promised|any suggestion otherwise|there (?:is|was) no such)\b/i;
+/** A verdict that the referenced claim is right. */
+const VERDICT_RIGHT =
+  /\b(?:(?<!not |never |n't )confirm(?:s|ed)? (?:what|that|the|their|its|his|her)|appeared (?:to be )?genuine|(?:were|was|is|are) (?:correct|right|accurate|genuine)\b(?! now)|(?<!would |will |not )welcome[ds]?\b|overdue but welcome|(?:we|I) agree with)/i;
+const SUBJECT_VERB_EXCEPT: ReadonlySet<string> = new Set(['familiar', 'speaking', 'based', 'led', 'named', 'known', 'has', 'have', 'had', 'also']);
 const DAY_NAMES = /\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/i;
-const SUBORDINATORS = /\b(?:after|before|because|while|when|although|though|whereas|until|since|as|despite|once|if|unless)\s+$/i;
 const REPORT_NOUN_RE = new RegExp(`\\b(?:${STATEMENT_NOUNS})\\b`, 'i');
+const NOMINAL_SPAN = new RegExp(`(?:\\b(?:an?|the)\\s+(?:[a-z]+\\s+)?(?:${STATEMENT_NOUNS})\\s+(?:from|by)\\s+(?:[A-Z][\\p{L}'’.-]*\\s*){1,6}?|[A-Z][\\p{L}.-]*['’]s?\\s+(?:[a-z]+\\s+)?(?:${STATEMENT_NOUNS})\\s+)(?:(?:late |early )?on \\w+day\\s+)?that\\s+[^,;]*`, 'gu');
+const NOMINAL_RES = [
+  new RegExp(`\\b(?:an?|the)\\s+(?:[a-z]+\\s+)?(${STATEMENT_NOUNS})\\s+(?:from|by)\\s+((?:[A-Z][\\p{L}'’.-]*\\s*){1,6}?)\\s*((?:(?:late |early )?on \\w+day\\s+)?)that\\s+`, 'gu'),
+  new RegExp(`((?:[A-Z][\\p{L}'’.-]*\\s){0,5}[A-Z][\\p{L}.-]*)['’]s?\\s+(?:[a-z]+\\s+)?(${STATEMENT_NOUNS})\\s+((?:(?:late |early )?on \\w+day\\s+)?)that\\s+`, 'gu'),
+];
+const NOMINAL_IN = new RegExp(`((?:[A-Z][\\p{L}'’.-]*\\s){0,5}[A-Z][\\p{L}.-]*)['’]s?\\s+(?:[a-z]+\\s+)?(${STATEMENT_NOUNS})\\b(\\s+(?:(?:late |early )?on \\w+day\\s*)?)(that\\s+)?`, 'u');
 const REFERENCE_OBJECT = new RegExp(
   `^(?:the|a|an|his|her|its|their|that|this|these|those|[A-Z][\\p{L}'’-]*(?:\\s[A-Z][\\p{L}'’-]*)*['’]s?)?\\s*(?:[\\p{L}'’-]+\\s+){0,3}(?:${STATEMENT_NOUNS}|protest|lawsuit|reports|figures|account|story|version|accusation|accusations|allegations|charge|charges|idea|suggestion|findings|remark|proposal|offer)\\b`,
   'iu',
@@ -78,7 +102,18 @@ function collapse(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
+const tokenCache = new Map<string, string[]>();
+
 function tokens(s: string): string[] {
+  const hit = tokenCache.get(s);
+  if (hit) return hit;
+  if (tokenCache.size > 4096) tokenCache.clear();
+  const t = tokensOf(s);
+  tokenCache.set(s, t);
+  return t;
+}
+
+function tokensOf(s: string): string[] {
   return s
     .toLowerCase()
     .replace(/’/g, "'")
@@ -178,7 +213,8 @@ class ItemExtractor {
     const words: Array<{ w: string; i: number }> = [];
     while ((x = re.exec(text))) words.push({ w: x[0], i: s.start + x.index });
     const nominalSpans: Span[] = [];
-    const nre = new RegExp(`(?:\\b(?:an?|the)\\s+(?:[a-z]+\\s+)?(?:${STATEMENT_NOUNS})\\s+(?:from|by)\\s+(?:[A-Z][\\p{L}'’.-]*\\s*){1,6}?|[A-Z][\\p{L}.-]*['’]s?\\s+(?:[a-z]+\\s+)?(?:${STATEMENT_NOUNS})\\s+)(?:(?:late |early )?on \\w+day\\s+)?that\\s+[^,;]*`, 'gu');
+    const nre = NOMINAL_SPAN;
+    nre.lastIndex = 0;
     let nx: RegExpExecArray | null;
     while ((nx = nre.exec(text))) nominalSpans.push({ start: s.start + nx.index, end: s.start + nx.index + nx[0].length });
     for (let k = 0; k < words.length; k++) {
@@ -407,7 +443,7 @@ class ItemExtractor {
     // skip adverbials right after the cue
     let p = cue.end;
     const adv =
-      /^\s*,?\s*(?:(?:late |early |later |earlier )?(?:on |last |this )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: (?:morning|afternoon|evening|night))?|this week|last week|yesterday|today|later|earlier|also|again|separately|repeatedly|in (?:a|an|the) (?:[\w'-]+ ){0,3}(?:statement|interview|post|letter|video|filing|briefing|speech|address)(?: (?:on|to|with) [\w' -]+?)?(?=\s(?:that|the|a|an|it|he|she|they|[A-Z0-9]))|on social media|in parliament|by (?:tele)?phone|to reporters)\b,?/i;
+      /^\s*,?\s*(?:(?:late |early |later |earlier )?(?:on |last |this )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: (?:morning|afternoon|evening|night))?|this week|last week|yesterday|today|later|earlier|also|again|separately|repeatedly|in (?:a|an|the) (?:[\w'-]+ ){0,3}(?:statement|interview|post|letter|video|filing|briefing|speech|address)(?: (?:on|to|with) [\w' -]+?)?(?=\s(?:that|the|a|an|it|he|she|they|[A-Z0-9])|\s*[.,;:]|\s*$)|on social media|in parliament|by (?:tele)?phone|to reporters)\b,?/i;
     for (let k = 0; k < 4; k++) {
       const mm = adv.exec(m.slice(p, windowEnd));
       if (!mm || mm[0].trim() === '') break;
@@ -519,14 +555,12 @@ class ItemExtractor {
       let a = Math.max(s.start, prevCueEnd);
       for (const q of qs) if (q.end <= cue.start && q.end > a) a = q.end;
       const leftText = m.slice(a, cue.start);
-      const sub = SUBORDINATORS.exec(m.slice(Math.max(a, cue.start - 200), cue.start).replace(/\s(?:[A-Z][\p{L}'’.-]*\s|the\s|a\s|an\s|[a-z]+['’]s\s|(?:[a-z]+\s){0,2})*(?:had\s|has\s|have\s)?$/u, ' '));
       let isReference = false;
       {
         // "as the Ostmere Ledger had reported": a reference
         const mm = /\bas\s+((?:the\s+)?[A-Z][\p{L}'’ ]{1,40}?)\s+(?:had\s+|has\s+)?$/u.exec(leftText);
         if (mm && cue.base === 'report') isReference = true;
       }
-      void sub;
       const subIdx = leftText.search(/\b(?:after|before|because|while|when|although|though|whereas|until|since|despite|once|unless)\s+(?=(?:the\s+|a\s+|an\s+)?[A-Z])/);
       if (subIdx >= 0 && !/[,;]/.test(leftText.slice(subIdx))) {
         const mm = /\b(?:after|before|because|while|when|although|though|whereas|until|since|despite|once|unless)\s+/.exec(leftText.slice(subIdx))!;
@@ -541,7 +575,9 @@ class ItemExtractor {
       for (const q of qs) {
         if (q.end <= cue.start && q.end >= prevCueEnd) {
           const gap = m.slice(q.end, cue.start);
-          if (/^[\s,]*$/.test(gap) || (/^[\s,]*[^,.;:"“”]{1,80}$/.test(gap) && !/[.!?]\s*$/.test(m.slice(q.start, q.end)) === false) || /^[\s,]*[^,.;:"“”]{1,80}$/.test(gap)) qBefore = q;
+          // a quotation closed by a comma belongs to the attribution after it, appositives included ("“…,” Dr Ana Ruiz, the trust's ecologist, said")
+          const commaClosed = /,\s*$/.test(m.slice(q.inStart, q.inEnd)) && /^[\s,]*[^.;:!?"“”«»]{1,140}$/.test(gap);
+          if (/^[\s,]*$/.test(gap) || /^[\s,]*[^,.;:"“”]{1,80}$/.test(gap) || commaClosed) qBefore = q;
         }
       }
       let subject: { entity: Entity; anaphoric: boolean } | null = null;
@@ -572,7 +608,7 @@ class ItemExtractor {
       } else if (!subject && !sharedSubject) {
         const ls = this.leftSubject(a, cue.start, cue.relative);
         if (ls) {
-          if (!cue.relative && !/,\s*$/.test(m.slice(a, cue.start)) && (/^(?:following|after|before|during|in|with|at|on|from|for|by|about|over|under|into|through|since|despite|amid|among|until)\b/.test(ls.np) || hasVerb(this.tg, ls.npStart, cue.start - 1, new Set(['familiar', 'speaking', 'based', 'led', 'named', 'known', 'has', 'have', 'had', 'also'])))) {
+          if (!cue.relative && !/,\s*$/.test(m.slice(a, cue.start)) && (/^(?:following|after|before|during|in|with|at|on|from|for|by|about|over|under|into|through|since|despite|amid|among|until)\b/.test(ls.np) || hasVerb(this.tg, ls.npStart, cue.start - 1, SUBJECT_VERB_EXCEPT, true))) {
             // the phrase before the cue is a clause, not a speaker: the previous statement goes on
             if (prevDraft && !prevDraft.dead && prevDraft.contentSpans.length) {
               const lastSpan = prevDraft.contentSpans[prevDraft.contentSpans.length - 1];
@@ -878,10 +914,9 @@ class ItemExtractor {
   private nominals(s: Sentence, drafts: Draft[]): void {
     const m = this.tm.masked;
     const text = m.slice(s.start, s.end);
-    const res = [
-      new RegExp(`\\b(?:an?|the)\\s+(?:[a-z]+\\s+)?(${STATEMENT_NOUNS})\\s+(?:from|by)\\s+((?:[A-Z][\\p{L}'’.-]*\\s*){1,6}?)\\s*((?:(?:late |early )?on \\w+day\\s+)?)that\\s+`, 'gu'),
-      new RegExp(`((?:[A-Z][\\p{L}'’.-]*\\s){0,5}[A-Z][\\p{L}.-]*)['’]s?\\s+(?:[a-z]+\\s+)?(${STATEMENT_NOUNS})\\s+((?:(?:late |early )?on \\w+day\\s+)?)that\\s+`, 'gu'),
-    ];
+    if (!REPORT_NOUN_RE.test(text)) return;
+    const res = NOMINAL_RES;
+    for (const re of res) re.lastIndex = 0;
     for (let ri = 0; ri < res.length; ri++) {
       const re = res[ri];
       let x: RegExpExecArray | null;
@@ -927,7 +962,7 @@ class ItemExtractor {
   private nominalIn(sp: Span): Draft | null {
     const m = this.tm.masked;
     const text = m.slice(sp.start, sp.end);
-    const re = new RegExp(`((?:[A-Z][\\p{L}'’.-]*\\s){0,5}[A-Z][\\p{L}.-]*)['’]s?\\s+(?:[a-z]+\\s+)?(${STATEMENT_NOUNS})\\b(\\s+(?:(?:late |early )?on \\w+day\\s*)?)(that\\s+)?`, 'u');
+    const re = NOMINAL_IN;
     const x = re.exec(text);
     if (!x) return null;
     const p = parseSpeaker(collapse(x[1]));
@@ -1091,6 +1126,9 @@ class ItemExtractor {
       if (!d.medium && prev.medium && !d.via.length && (d.anaphoric || d.continuation || prev.para === d.para) && (prev.para === d.para || d.anaphoric || d.continuation)) d.medium = prev.medium;
       if (!d.saidAt && prev.saidAt && !d.perfect && (d.anaphoric || d.continuation || prev.para === d.para || (prev.para > 0 && d.kind !== 'indirect'))) d.saidAt = prev.saidAt;
     }
+    // 5b. no date of its own and none inherited: the news day of the lede (a plain "said" in a wire story reports that day's news)
+    const news = this.newsDay();
+    if (news) for (const d of live()) if (!d.saidAt && !d.perfect) d.saidAt = news;
     // 6. outlet's own report: medium
     for (const d of live()) {
       if (d.entity.type === 'organization' && this.isOutlet(d.entity.name) && /^report/.test(d.cue) && !d.medium) d.medium = 'report';
@@ -1109,17 +1147,112 @@ class ItemExtractor {
         .find((o) => [o.entity.name, ...o.via].some((n) => n.toLowerCase().includes(who) || who.includes(n.toLowerCase())));
       if (target) d.rel.push({ type: 'contradicts', ref: null, explicitTarget: target });
     }
-    // 7. relation propagation: direct quotes that follow a contradicting statement of the same speaker
+    // 6c. relations signalled by the statement's own words or by a reference to another's statement
+    for (const d of live()) this.contentRelations(d);
+    // 6d. owners of referenced statements ("the minister's remarks", "the Gazette's story") resolved to speakers
+    for (const d of live()) for (const r of d.rel) if (r.ref && !r.owner) r.owner = this.ownerOf(r.ref, d);
+    // 7. relation propagation: statements of the same speaker next to a contradicting/correcting one share its relation
     const fin = live().sort((a, b) => a.cueStart - b.cueStart);
     for (let i = 1; i < fin.length; i++) {
       const d = fin[i];
-      if (d.rel.length) continue;
+      if (d.rel.some((r) => !r.weak)) continue;
       const prev = fin[i - 1];
       if (prev.entity !== d.entity || !prev.rel.length) continue;
-      if (prev.para === d.para || (prev.para === d.para - 1 && d.kind !== 'indirect')) {
-        d.rel = prev.rel.filter((r) => r.type === 'contradicts' || r.type === 'corrects' || r.type === 'retracts').map((r) => ({ ...r }));
+      if (prev.para === d.para || (prev.para === d.para - 1 && d.continuation)) {
+        const add = prev.rel.filter((r) => (r.type === 'contradicts' || r.type === 'corrects' || r.type === 'retracts') && !d.rel.some((x) => x.type === r.type)).map((r) => ({ ...r }));
+        d.rel = [...d.rel.filter((r) => !add.some((x) => x.type === r.type)), ...add];
       }
     }
+    // a self-correction or retraction signalled after the statement it qualifies, in the same paragraph
+    for (let i = fin.length - 2; i >= 0; i--) {
+      const d = fin[i];
+      const next = fin[i + 1];
+      if (next.entity !== d.entity || next.para !== d.para || d.rel.length) continue;
+      d.rel = next.rel.filter((r) => r.type === 'corrects' || r.type === 'retracts').map((r) => ({ ...r }));
+    }
+  }
+
+  /**
+   * Relations a careful editor reads from the statement's own words: a
+   * reference to another speaker's statement ("the mayor's letter was
+   * overdue but welcome", "the Echo's reporting had been false"), a verdict
+   * on a claim ("is simply wrong", "appeared genuine", "confirms what"), or a
+   * self-correction ("What I said on Monday was accurate then", "I was wrong").
+   */
+  private contentRelations(d: Draft): void {
+    const c = d.content;
+    if (!c) return;
+    const has = (t: RelationType) => d.rel.some((r) => r.type === t);
+    const self = SELF_RETRACT.test(c) ? 'retracts' : SELF_CORRECT.test(c) || SELF_CORRECT.test(this.zoneText(d)) ? 'corrects' : null;
+    if (self && !has('corrects') && !has('retracts')) d.rel.push({ type: self, ref: null, weak: true });
+    if (self) return;
+    const ref = STATEMENT_REF.exec(c);
+    const polarity: RelationType | null = VERDICT_WRONG.test(c) ? 'contradicts' : VERDICT_RIGHT.test(c) ? 'supports' : null;
+    if (ref && !d.rel.length) {
+      const owner = ref[1].trim();
+      const ownerL = owner.toLowerCase().replace(/^the\s+/, '');
+      const selfRef = /^(?:my|our|his|her|its|their)$/i.test(owner) || [d.entity.name.toLowerCase(), ...d.entity.aliases].includes(ownerL);
+      if (selfRef && /\bst(?:oo|an)ds? by\b/i.test(c)) {
+        // "stood by his account": against whoever disputed it
+        d.rel.push({ type: 'contradicts', ref: null, weak: true, owner: ['*disputer*'] });
+        return;
+      }
+      if (!selfRef && (polarity || !/\b(?:account|figures|offer|proposal|findings)$/.test(ref[0]))) {
+        d.rel.push({ type: polarity ?? 'responds_to', ref: ref[0], weak: true });
+        return;
+      }
+    }
+    if (!d.rel.length && /\bst(?:oo|an)ds? by\b/i.test(c + ' ' + this.zoneText(d))) {
+      d.rel.push({ type: 'contradicts', ref: null, weak: true, owner: ['*disputer*'] });
+      return;
+    }
+    if (!d.rel.length && polarity) d.rel.push({ type: polarity, ref: null, weak: true });
+  }
+
+  /** Speakers (other than its own) that a statement's content names: names, surnames, role nouns ("the group", "the minister"). */
+  speakersNamedIn(d: Draft): string[] {
+    const out: string[] = [];
+    const c = d.content;
+    for (const e of this.reg.entities) {
+      if (e === d.entity || e.type === 'anonymous') continue;
+      const names = [e.name, ...e.aliases].filter((n) => n.length >= 3);
+      if (names.some((n) => new RegExp(`\\b${n.replace(/[^\p{L}\p{N}' -]/gu, '')}\\b`, 'iu').test(c))) out.push(e.name.toLowerCase());
+    }
+    const re = /\b(?:by|from|of|with)\s+the\s+([a-z][\p{L}-]+)\b/gu;
+    let x: RegExpExecArray | null;
+    while ((x = re.exec(c))) {
+      if (GENERIC_ORG.test(x[1])) out.push(ORG_OWNER);
+      const p = parseSpeaker('the ' + x[1]);
+      const e = p && p.kind === 'description' ? this.reg.resolveDescription(p, d.cueStart) : null;
+      if (e && e !== d.entity) out.push(e.name.toLowerCase());
+    }
+    return out;
+  }
+
+  /** The question a statement answers ("Asked whether she had promised …"), or ''. */
+  questionOf(d: Draft): string {
+    const z = this.zoneText(d);
+    const q = /\b(?:asked|whether|question)\b.*$/is.exec(z);
+    return q ? q[0] : '';
+  }
+
+  /** Names that an owner phrase ("the minister's", "the Gazette's", "the company's") can refer to. */
+  private ownerOf(ref: string, d: Draft): string[] | undefined {
+    const m = /^(?:the\s+)?((?:[\p{L}.-]+\s+){0,4}?[\p{L}.-]+?)(?:['’]s|s['’])\s+\S/u.exec(ref.trim());
+    if (!m) return undefined;
+    const owner = m[1].trim();
+    if (/^(?:my|our|his|her|its|their|this|that|the)$/i.test(owner)) return undefined;
+    const names = new Set<string>([owner.toLowerCase()]);
+    if (GENERIC_ORG.test(owner.replace(/^the\s+/i, ''))) names.add(ORG_OWNER);
+    const p = parseSpeaker(/^[a-z]/.test(owner) ? 'the ' + owner : owner);
+    if (p) {
+      const e = p.kind === 'description' ? this.reg.resolveDescription(p, d.cueStart) : p.kind === 'name' ? this.reg.entities.find((x) => x.name.toLowerCase() === p.name.toLowerCase() || x.aliases.has(p.name.toLowerCase())) ?? null : null;
+      if (e && e !== d.entity) {
+        names.add(e.name.toLowerCase());
+        for (const a of e.aliases) names.add(a);
+      }
+    }
+    return [...names];
   }
 
   private merge(into: Draft, from: Draft, preferInto = false): void {
@@ -1135,6 +1268,11 @@ class ItemExtractor {
     from.dead = true;
     // relations that pointed at `from` now point at `into`
     for (const d of this.drafts) for (const r of d.rel) if (r.explicitTarget === from) r.explicitTarget = into;
+  }
+
+  /** The attribution words of a statement (its sentence outside the content). */
+  zoneOf(d: Draft): string {
+    return this.zoneText(d);
   }
 
   private zoneText(d: Draft): string {
@@ -1163,10 +1301,71 @@ class ItemExtractor {
     if (d.medium === 'interview' && !d.via.length && !/\binterview\b/i.test(z)) d.medium = null;
   }
 
+  /** Exact days named outside quotations, in text order (absolute offsets): anchors for "two days later", "later that day". */
+  private textDatesCache: Array<{ at: number; ms: number }> | null = null;
+
+  private textDates(): Array<{ at: number; ms: number }> {
+    if (this.textDatesCache) return this.textDatesCache;
+    const out: Array<{ at: number; ms: number }> = [];
+    for (const s of this.tm.sentences) {
+      const t = this.outsideQuotes(s.start, s.end);
+      if (!DATE_HINT.test(t)) continue;
+      for (const f of findDates(t, this.itemDay)) {
+        if (!f.exact || !f.range.from || isBoundaryDate(t, f.index)) continue;
+        out.push({ at: s.start + f.index, ms: Date.parse(f.range.from + 'T00:00:00Z') });
+      }
+    }
+    this.textDatesCache = out;
+    return out;
+  }
+
+  /** `[a, b)` of the masked text with quotations blanked (same length). */
+  private outsideQuotes(a: number, b: number): string {
+    let t = this.tm.masked.slice(a, b);
+    for (const q of this.quotesIn(a, b)) {
+      const qa = q.start - a;
+      const qb = Math.min(b, q.end) - a;
+      t = t.slice(0, qa) + ' '.repeat(qb - qa) + t.slice(qb);
+    }
+    return t;
+  }
+
+  /** The last exact day named before `pos`, or null. */
+  private anchorBefore(pos: number): number | null {
+    let best: number | null = null;
+    for (const x of this.textDates()) if (x.at < pos) best = x.ms;
+    return best;
+  }
+
+  /**
+   * The news day of the item: the single day the lede puts its news on
+   * ("... said on Wednesday" in the first paragraph). A plain "said" later in
+   * the story reports that day's statements unless its own words date it.
+   */
+  newsDay(): DayRange | null {
+    if (this.newsDayCache !== undefined) return this.newsDayCache;
+    this.newsDayCache = null;
+    const p0 = this.tm.paragraphs[0];
+    if (!p0) return null;
+    // the lede's own day first; the dateline's date ("OSTMERE, March 7 (Agency) -") when the lede names none
+    for (const from of [Math.max(p0.start, this.tm.datelineEnd), p0.start]) {
+      const t = this.outsideQuotes(from, p0.end);
+      for (const f of findDates(t, this.itemDay)) {
+        if (!f.exact || isBoundaryDate(t, f.index)) continue;
+        this.newsDayCache = f.range;
+        return f.range;
+      }
+    }
+    return null;
+  }
+
+  private newsDayCache: DayRange | null | undefined = undefined;
+
   private assignDate(d: Draft): void {
     if (d.saidAt) return;
-    const z = this.zoneText(d);
-    const found = findDates(z, this.itemDay);
+    const z = this.zoneText(d).replace(RELATIVE_CLAUSE, (x) => ' '.repeat(x.length));
+    const anchor = ANCHORED.test(z) || ANCHORED.test(d.content) ? this.anchorBefore(d.cueStart) : null;
+    const found = findDates(z, this.itemDay, anchor).filter((f) => !isBoundaryDate(z, f.index));
     if (found.length) {
       // the narrowest range found in the attribution
       const best = found.sort((a, b) => rangeWidth(a.range) - rangeWidth(b.range))[0];
@@ -1179,7 +1378,7 @@ class ItemExtractor {
     }
     // a dated event in the content: from that day to the item date
     const c = this.contentText(d.contentSpans.filter((sp) => !this.inQuote(sp.start)));
-    const inContent = findDates(c, this.itemDay).filter((f) => f.range.from);
+    const inContent = findDates(c, this.itemDay, anchor).filter((f) => f.range.from && !isBoundaryDate(c, f.index));
     if (inContent.length && d.kind !== 'direct') {
       const f = inContent[0];
       if (f.exact) d.saidAt = { from: f.range.from, to: isoDay(this.itemDay) };
@@ -1187,6 +1386,20 @@ class ItemExtractor {
       d.dateFromContent = true;
     }
   }
+}
+
+/** Expressions counted from an earlier day ("two days later", "the next day", "later that day"). */
+const ANCHORED = /\b(?:days? (?:later|earlier|before|after)|(?:next|following|previous|same) day|day (?:after|before)|that day|later in the day)\b/i;
+
+/** A relative clause set off by commas ("NightKettle, which posted its claim on Sunday, said"): its dates are not the statement's. */
+const RELATIVE_CLAUSE = /,\s*(?:who|which|whose)\b[^,…]*,/g;
+const DATE_HINT = /\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tonight|morning|week|month|year|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d|\bthe (?:next|following|same|day)|that day|later|earlier/i;
+/** Words before a date that make it a boundary or a future plan, not the day something was said ("since Tuesday", "until Friday", "would meet on Saturday"). */
+const BOUNDARY_BEFORE = /(?:\b(?:since|until|till|by|before|ahead of|through|from|starting|beginning|next)\s+(?:(?:late|early)\s+)?(?:on\s+)?|\b(?:would|will|shall|due|expected|scheduled|planned|plans|going)\b(?:\s+[\p{L}'’-]+){0,5}\s+)$/iu;
+
+function isBoundaryDate(text: string, index: number): boolean {
+  const before = text.slice(Math.max(0, index - 60), index).split(/[,;:.…]/).pop() ?? '';
+  return BOUNDARY_BEFORE.test(before + ' ');
 }
 
 /** Names a statement's speaker as the corpus does: canonical name of the entity. */
@@ -1234,16 +1447,24 @@ export function extract(item: WireItem, ctx: ExtractionContext = { storyStatemen
   }));
   // relations
   const story = ctx.storyStatements;
+  const resolved = new Map<string, ExtractedRelation[]>();
+  for (const k of story) if (k.relations) resolved.set(k.statementId, k.relations);
   for (let i = 0; i < kept.length; i++) {
     const d = kept[i];
     const out: ExtractedRelation[] = [];
+    const push = (type: RelationType, target: string | null) => {
+      if (target && target !== statements[i].statementId && !out.some((o) => o.target === target && o.type === type)) out.push({ type, target });
+    };
     for (const r of d.rel) {
       let target: string | null = null;
       if (r.explicitTarget && ids.has(r.explicitTarget) && r.explicitTarget !== d) target = ids.get(r.explicitTarget)!;
-      else target = findTarget(d, r, kept, ids, story, i);
-      if (target && target !== statements[i].statementId && !out.some((o) => o.target === target && o.type === r.type)) out.push({ type: r.type, target });
+      else target = findTarget(d, r, kept, ids, story, i, ex);
+      push(r.type, target);
+      // correcting one's own denial backs what was denied
+      if (target && r.type === 'corrects') for (const x of resolved.get(target) ?? []) if (x.type === 'contradicts') push('supports', x.target);
     }
     statements[i].relations = out;
+    resolved.set(statements[i].statementId, out);
   }
   return { extractor: EXTRACTOR, statements };
 }
@@ -1261,62 +1482,216 @@ function dedupeMentions(ms: Span[]): Span[] {
   return out;
 }
 
-const STOP = new Set('the a an of to in on at for and or but that this it its is was were be been had has have with by from as he she they his her their we our i not no'.split(' '));
+const STOP = new Set(
+  'the a an of to in on at for and or but that this it its is was were be been had has have with by from as he she they his her their we our i not no would will could should may might can did do does said says told about than then there which who what when so if into over after before more most very also just all any some us me my them him you your'.split(' '),
+);
 
-function refMatches(ref: string, name: string, role: string | null, via: string[]): boolean {
-  const owner = /^(?:the\s+)?(.+?)['’]s?\s+\w+$/.exec(ref.replace(/\s+(?:account|claim|claims|report|remarks|statement|tweet|post|story|version|protest|findings|figures|allegations?|accusations?)$/i, (x) => ' ' + x.trim()));
-  if (!owner) return false;
-  const o = owner[1].toLowerCase().replace(/^the\s+/, '');
-  const stem = o.replace(/(?:es|s)$/, '');
-  const hay = [name, role ?? '', ...via].join(' ').toLowerCase();
-  if (stem.length < 3) return false;
-  return hay.includes(stem);
+function contentWords(s: string): Set<string> {
+  const out = new Set<string>();
+  for (const t of tokens(s)) if (t.length > 2 && !STOP.has(t)) out.add(t.length > 5 ? t.slice(0, 5) : t);
+  return out;
 }
 
-function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>, story: KnownStatement[], index: number): string | null {
-  const sameSpeakerTypes: RelationType[] = ['corrects', 'retracts'];
-  const wantSame = sameSpeakerTypes.includes(r.type);
-  const ref = r.ref ?? '';
-  const owned = ref && /['’]s?\s+\w+$/.test(ref);
-  // within the item, earlier statements
-  const earlier = kept.slice(0, index).filter((o) => o !== d);
-  if (!wantSame) {
-    const cands = earlier.filter((o) => o.entity !== d.entity);
-    if (owned) {
-      const hit = [...cands].reverse().find((o) => refMatches(ref, o.entity.name, o.entity.role, o.via));
-      if (hit) return ids.get(hit)!;
-      const sh = [...story].reverse().find((o) => refMatches(ref, o.speaker, o.role, []));
-      if (sh) return sh.statementId;
-    }
-    if (/\breport\b/i.test(ref)) {
-      const rep = [...cands].reverse().find((o) => o.via.length > 0 || o.medium === 'report');
-      if (rep) return ids.get(rep)!;
-    }
-    // content overlap with the story
-    let best: { id: string; f: number } | null = null;
-    const content = d.content;
-    for (const o of cands) {
-      const f = tokenF1(o.content, content);
-      if (!best || f > best.f) best = { id: ids.get(o)!, f };
-    }
-    for (const o of story) {
-      if (o.speaker === d.entity.name) continue;
-      const f = tokenF1(o.content, content) * 0.9;
-      if (!best || f > best.f) best = { id: o.statementId, f };
-    }
-    if (best && best.f >= 0.2) return best.id;
-    if (ref && cands.length) {
-      const last = cands[cands.length - 1];
-      return ids.get(last)!;
-    }
-    return null;
+function overlap(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0;
+  let n = 0;
+  for (const t of a) if (b.has(t)) n++;
+  return n / Math.sqrt(a.size * b.size);
+}
+
+interface Candidate {
+  id: string;
+  speaker: string;
+  aliases: string[];
+  role: string | null;
+  via: string[];
+  medium: Medium | null;
+  cue: string;
+  content: string;
+  /** 0 for the story's earlier items, else 1 + position in the item */
+  order: number;
+  para: number;
+  /** the attribution words around it ("lodged a protest", "in a letter"), when known */
+  zone: string;
+  /** reported through someone else (a via chain) */
+  relayed: boolean;
+  type: string;
+  /** how many places report it (a statement restated in the lede is the story's main claim) */
+  mentions: number;
+  draft: Draft | null;
+  contradictsSpeaker: (name: string) => boolean;
+}
+
+/** Owner marker: a generic organisation noun ("the group's claim", "the company's admission"). */
+const ORG_OWNER = '*organisation*';
+const GENERIC_ORG = /^(?:group|company|firm|organi[sz]ation|operator|ministry|government|authority|union|agency|council|association|federation|party|regulator)$/i;
+
+/** Does `role` name (a word of) the organisation `name`? ("Quillon spokeswoman" / "Quillon Mobile") */
+function sharesName(role: string | null, name: string): boolean {
+  if (!role) return false;
+  const r = role.toLowerCase();
+  return name
+    .toLowerCase()
+    .split(/\s+/)
+    .some((w) => w.length >= 4 && !/^(?:the|of|and|for)$/.test(w) && new RegExp(`(?:^|[\\s'’-])${w.replace(/[^\p{L}\p{N}]/gu, '')}(?:$|[\\s'’])`, 'u').test(r));
+}
+
+function ownerMatches(owner: string[], c: Candidate): boolean {
+  if (owner.includes(ORG_OWNER) && c.type === 'organization' && c.medium !== 'report') return true;
+  const hay = [c.speaker, ...c.aliases, c.role ?? '', ...c.via].map((x) => x.toLowerCase());
+  return owner.some((o) => {
+    const stem = o.replace(/^the\s+/, '').replace(/(?:es|s)$/, '');
+    if (stem.length < 3) return false;
+    return hay.some((h) => h === o || new RegExp(`(?:^|\\s)${stem.replace(/[^\p{L}\p{N} -]/gu, '')}`, 'u').test(h));
+  });
+}
+
+/** What a referring noun says about its target's medium or cue ("the report", "the claim", "the letter"). */
+function nounFits(ref: string, c: Candidate): number {
+  const r = ref.toLowerCase();
+  if (/\breport(?:ing|s)?\b|\bstory\b/.test(r)) return c.medium === 'report' || c.via.length > 0 ? 0.3 : 0;
+  if (/\bclaims?\b|\ballegations?\b|\baccusations?\b/.test(r)) return /claim|alleg|accus/.test(c.cue) ? 0.3 : 0;
+  if (/\bletter\b/.test(r)) return c.medium === 'letter' ? 0.3 : 0;
+  if (/\btweet\b|\bpost\b/.test(r)) return c.medium === 'tweet' || c.medium === 'social post' ? 0.3 : 0;
+  if (/\blawsuit\b|\bfiling\b|\bcase\b/.test(r)) return c.medium === 'court filing' ? 0.3 : 0;
+  if (/\bfigures\b/.test(r)) return /\d/.test(c.content) ? 0.1 : 0;
+  return 0;
+}
+
+/**
+ * The statement a relation points at. Candidates: earlier statements of the
+ * item and the story's earlier statements — of the same speaker for
+ * corrects/retracts, of other speakers otherwise. A named owner ("the
+ * minister's remarks") narrows them to that speaker; the referring noun
+ * ("the report", "the claim") and the overlap of content words (with the
+ * statement and any question it answers) rank them; nearer in the item wins
+ * ties. A relation read only from the statement's own words needs an owner
+ * or real overlap; a relation cue ("denied", "rejected") falls back to the
+ * nearest earlier statement of another speaker.
+ */
+function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>, story: KnownStatement[], index: number, ex: ItemExtractor): string | null {
+  const same = r.type === 'corrects' || r.type === 'retracts';
+  const name = d.entity.name.toLowerCase();
+  const isSame = (speaker: string) => speaker.toLowerCase() === name || d.entity.aliases.has(speaker.toLowerCase());
+  // a speaker may deny what someone else reported them as saying ("I never promised anything of the kind")
+  const eligible = (sameSpeaker: boolean, relayed: boolean) => (same ? sameSpeaker : !sameSpeaker || (r.type === 'contradicts' && relayed));
+  const cands: Candidate[] = [];
+  for (const k of story) {
+    if (!eligible(isSame(k.speaker), (k.via ?? []).length > 0)) continue;
+    cands.push({
+      id: k.statementId,
+      speaker: k.speaker,
+      aliases: [],
+      role: k.role,
+      via: k.via ?? [],
+      medium: k.medium ?? null,
+      cue: k.cue ?? '',
+      content: k.content,
+      order: 0,
+      para: -10,
+      zone: k.cue ?? '',
+      relayed: (k.via ?? []).length > 0,
+      type: k.speakerType,
+      mentions: 1,
+      draft: null,
+      contradictsSpeaker: () => false,
+    });
   }
-  // corrects / retracts: the same speaker's earlier statement, most similar first
-  let best: { id: string; f: number } | null = null;
-  for (const o of story) {
-    if (o.speaker !== d.entity.name) continue;
-    const f = tokenF1(o.content, d.content + ' ' + ref) + 0.01;
-    if (!best || f > best.f) best = { id: o.statementId, f };
+  for (let j = 0; j < index; j++) {
+    const o = kept[j];
+    if (o === d || !eligible(o.entity === d.entity, o.via.length > 0)) continue;
+    cands.push({
+      id: ids.get(o)!,
+      speaker: o.entity.name,
+      aliases: [...o.entity.aliases],
+      role: o.entity.role,
+      via: o.via,
+      medium: o.medium,
+      cue: o.cue,
+      content: o.content,
+      order: 1 + j,
+      para: o.para,
+      zone: ex.zoneOf(o),
+      relayed: o.via.length > 0,
+      type: o.entity.type,
+      mentions: o.mentions.length,
+      draft: o,
+      contradictsSpeaker: (n) => o.rel.some((x) => x.type === 'contradicts') && n === d.entity.name,
+    });
   }
-  return best ? best.id : null;
+  // a spokesperson speaks for their organisation: neither answers the other
+  const affiliated = (c: Candidate) => !same && (sharesName(c.role, d.entity.name) || sharesName(d.entity.role, c.speaker));
+  for (let j = cands.length - 1; j >= 0; j--) if (affiliated(cands[j])) cands.splice(j, 1);
+  if (!cands.length) return null;
+  if (r.owner && r.owner[0] === '*disputer*') {
+    const hit = [...cands].reverse().find((c) => c.contradictsSpeaker(d.entity.name));
+    return hit ? hit.id : null;
+  }
+  const want = contentWords(d.content + ' ' + (r.ref ?? '') + ' ' + ex.questionOf(d));
+  const head = r.ref ? (/([\p{L}-]+)\s*$/u.exec(r.ref)?.[1] ?? '').toLowerCase() : '';
+  const dayRef = findDayIn(d.content, ex);
+  const posted = /\b(?:posted|tweeted|in (?:a|its|their|his|her) post)\b/i.test(d.content);
+  const score = (c: Candidate) => {
+    let f = overlap(want, contentWords(c.content));
+    if (r.ref) f += nounFits(r.ref, c);
+    if (posted && (c.medium === 'social post' || c.medium === 'tweet')) f += 0.2;
+    if (head.length > 3 && !/^(?:claims?|reports?)$/.test(head) && new RegExp(`\\b${head.replace(/s$/, '')}`, 'i').test(c.zone)) f += 0.3;
+    if (dayRef && c.draft === null && c.speaker && (c as Candidate).content && dayIn(dayRef, story.find((k) => k.statementId === c.id)?.saidAt ?? null)) f += 0.3;
+    return f;
+  };
+  const pick = (pool: Candidate[], prefer: 'first' | 'last') => {
+    let best: { c: Candidate; f: number } | null = null;
+    for (const c of pool) {
+      const f = score(c);
+      if (!best || f > best.f + 1e-9 || (Math.abs(f - best.f) <= 1e-9 && prefer === 'last')) best = { c, f };
+    }
+    return best;
+  };
+  if (same) {
+    // corrects / retracts: the speaker's statement in an earlier item first, then earlier in this one
+    const earlierItems = cands.filter((c) => c.order === 0);
+    const best = pick(earlierItems.length ? earlierItems : cands, 'first');
+    return best ? best.c.id : null;
+  }
+  if (r.owner && r.owner.length) {
+    // a named owner: that speaker's statement, in this item first (the one it discusses), the first such when nothing else tells them apart
+    const owned = cands.filter((c) => ownerMatches(r.owner!, c));
+    if (!owned.length) return null;
+    const here = owned.filter((c) => c.order > 0);
+    const best = pick(here.length ? here : owned, 'first');
+    return best ? best.c.id : null;
+  }
+  let pool = cands;
+  const mentioned = r.weak ? ex.speakersNamedIn(d) : [];
+  if (mentioned.length) {
+    const hit = cands.filter((c) => ownerMatches(mentioned, c));
+    if (hit.length) pool = hit;
+  }
+  let best: { c: Candidate; f: number } | null = null;
+  for (const c of pool) {
+    let f = score(c);
+    if (c.order > 0) f += 0.02 + (d.para - c.para <= 2 ? 0.05 : 0) + c.order * 0.001;
+    if (c.mentions > 1) f += 0.08;
+    if (!best || f > best.f) best = { c, f };
+  }
+  if (!best) return null;
+  if (best.f >= 0.22 || pool !== cands) return best.c.id;
+  if (r.weak) {
+    // a verdict with no named target: the claim just before it, from another speaker
+    const near = [...cands].reverse().find((c) => c.order > 0 && d.para - c.para <= 1 && !c.relayed);
+    return near && r.type !== 'responds_to' ? near.id : null;
+  }
+  const near = [...cands].reverse().find((c) => c.order > 0);
+  return near ? near.id : best.c.id;
+}
+
+/** A day a statement's words name ("what I said on Monday"), as a range, or null. */
+function findDayIn(text: string, ex: ItemExtractor): DayRange | null {
+  const f = findDates(text, ex.itemDay).find((x) => x.exact);
+  return f ? f.range : null;
+}
+
+function dayIn(a: DayRange, b: DayRange | null): boolean {
+  if (!b || !a.from) return false;
+  return (!b.from || b.from <= a.from) && (!b.to || a.from <= b.to);
 }

@@ -5,7 +5,8 @@
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
-const nlp = winkNLP(model);
+// only the POS tagger: sentence, negation, sentiment and entity pipes are not used here
+const nlp = winkNLP(model, ['pos']);
 const its = nlp.its;
 
 export interface Tagged {
@@ -50,10 +51,15 @@ export function tokenAt(t: Tagged, offset: number): number {
   return lo;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** Does [a, b) contain a finite-looking verb (wink tag VERB), other than the words in `except`? */
-export function hasVerb(t: Tagged, a: number, b: number, except: ReadonlySet<string> = new Set()): boolean {
+export function hasVerb(t: Tagged, a: number, b: number, except: ReadonlySet<string> = NONE, skipCapitalised = false): boolean {
   for (let i = tokenAt(t, a); i < t.starts.length && t.ends[i] <= b; i++) {
-    if (t.pos[i] === 'VERB' && !except.has(t.values[i].toLowerCase())) return true;
+    if (t.pos[i] !== 'VERB' || except.has(t.values[i].toLowerCase())) continue;
+    // a capitalised word inside a noun phrase is a name the tagger took for a verb ("Halvard Shipping spokeswoman")
+    if (skipCapitalised && i > 0 && t.starts[i] > a && /^[A-Z]/.test(t.values[i])) continue;
+    return true;
   }
   return false;
 }

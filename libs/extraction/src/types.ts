@@ -15,6 +15,12 @@ export interface KnownStatement {
   content: string;
   kind: StatementKind;
   saidAt: DayRange | null;
+  /** Optional extras that sharpen cross-item relation targets. */
+  medium?: Medium | null;
+  via?: string[];
+  cue?: string;
+  /** Relations of the known statement (targets are statementIds). */
+  relations?: ExtractedRelation[];
 }
 
 /** A speaker already known in the story: canonical name plus aliases seen so far. */
