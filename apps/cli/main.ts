@@ -6,6 +6,7 @@ import { extractCommand } from './extract.command';
 import { ingestCommand } from './ingest.command';
 import { evalCommand } from './eval.command';
 import { corpusDir } from './paths';
+import { registerFeedCommands } from './feeds.command';
 
 /** The `timeline` command line (package.json "bin"). */
 export function buildCli(): Command {
@@ -53,6 +54,7 @@ export function buildCli(): Command {
     });
 
   // Further command groups register themselves here (one line each).
+  registerFeedCommands(program);
   return program;
 }
 

@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
 import { itemEventId, validateNewEvent, WireItem } from '@timeline/events';
 import { assignStory, extract, ExtractionContext, KnownStatement, StorySignature, updateStorySignature } from '@timeline/extraction';
-import { normalizeNinjs } from '@timeline/feeds';
+import { finishItem, normalizeDocument, normalizeNinjs, NormalizationError, NormalizedDocument } from '@timeline/feeds';
 import { publishToJetStream } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
 import { recordItemEvents } from '@timeline/timeline';
@@ -29,6 +29,21 @@ export interface IngestResult {
   eventIds: string[];
   /** true when the broker already had this item version (same msgID): nothing new. */
   duplicate: boolean;
+}
+
+/** Outcome of one entry of a document (POST /feeds, a multi-item POST /items). */
+export type ItemOutcome =
+  | ({ ok: true; index: number } & IngestResult)
+  | { ok: false; index: number; uri?: string; field: string; message: string };
+
+/** Answer for a whole document: its format and one outcome per entry, in document order. */
+export interface DocumentIngestResult {
+  format: string;
+  accepted: number;
+  rejected: number;
+  /** Events of every accepted item (for waiting on the log). */
+  eventIds: string[];
+  items: ItemOutcome[];
 }
 
 /**
@@ -60,8 +75,52 @@ export class IngestService {
    * @throws NormalizationError (→ 400) naming the bad field; JetStreamPublishError when the broker does not take it (→ 503).
    */
   ingestNinjs(raw: unknown, correlationId: string): Promise<IngestResult> {
-    const item = normalizeNinjs(raw);
+    // The same finishing step as every other format (agency tags, cleanup), so the stored text is the same whichever way the item came.
+    const item = finishItem({ ...normalizeNinjs(raw) }, { maxItemBytes: this.deps.cfg.itemMaxBytes });
     return this.serialized(() => this.ingestItem(item, 'ninjs', correlationId));
+  }
+
+  /**
+   * Normalize a document of any supported format (libs/feeds normalizeDocument:
+   * ninjs, NewsML-G2, RSS, Atom, JSON Feed, HTML; Content-Type decides, else
+   * sniffing) and ingest each item in document order, one JetStream message
+   * per item version. Entries that cannot be normalized, or whose events are
+   * invalid, are reported in the answer and do not stop the others.
+   * @param body the raw bytes as received (the encoding is decided in libs/feeds)
+   * @param contentType the request's Content-Type, with its charset if any
+   * @param opts `baseUrl`: Content-Location / feed URL (base for relative links, URL of an HTML page)
+   * @throws NormalizationError (→ 400) when the document as a whole is unreadable;
+   *   DocumentTooLargeError (→ 413) past ITEM_MAX_BYTES / FEED_MAX_BYTES;
+   *   JetStreamPublishError (→ 503) when the broker does not take an item (items before it are in; a retry is deduplicated).
+   */
+  async ingestDocument(body: Buffer, contentType: string | undefined, correlationId: string, opts: { baseUrl?: string } = {}): Promise<DocumentIngestResult> {
+    const { cfg } = this.deps;
+    const doc: NormalizedDocument = normalizeDocument(body, {
+      contentType,
+      baseUrl: opts.baseUrl,
+      receivedAt: new Date().toISOString(),
+      maxItemBytes: cfg.itemMaxBytes,
+      maxFeedBytes: cfg.feedMaxBytes,
+    });
+    const outcomes: ItemOutcome[] = doc.rejected.map((r) => ({ ok: false as const, index: r.index, uri: r.id, field: r.field, message: r.message }));
+    // rejected entries keep their own index; accepted items are numbered among the rest in document order
+    const taken = new Set(doc.rejected.map((r) => r.index));
+    let next = 0;
+    for (const item of doc.items) {
+      while (taken.has(next)) next++;
+      const index = next++;
+      try {
+        const res = await this.serialized(() => this.ingestItem(item, doc.format, correlationId));
+        outcomes.push({ ok: true, index, ...res });
+      } catch (err) {
+        if (err instanceof NormalizationError || (err as Error)?.name === 'InvalidEventError') {
+          outcomes.push({ ok: false, index, uri: item.uri, field: (err as any).field ?? (err as any).path ?? '(item)', message: (err as Error).message });
+        } else throw err;
+      }
+    }
+    outcomes.sort((a, b) => a.index - b.index);
+    const accepted = outcomes.filter((o) => o.ok) as Array<{ ok: true } & IngestResult>;
+    return { format: doc.format, accepted: accepted.length, rejected: outcomes.length - accepted.length, eventIds: accepted.flatMap((o) => o.eventIds), items: outcomes };
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {

@@ -2,13 +2,15 @@ import type { NextFunction, Request, Response } from 'express';
 
 /**
  * Express error middleware for body parsing: malformed JSON → 400 and an
- * oversized body → 413, each with a one-line message naming the problem
+ * oversized body → 413 (naming ITEM_MAX_BYTES or FEED_MAX_BYTES), each with a one-line message naming the problem
  * (instead of Express's HTML page).
  */
-export function jsonErrors(err: any, _req: Request, res: Response, next: NextFunction): void {
+export function jsonErrors(err: any, req: Request, res: Response, next: NextFunction): void {
   if (!err) return next();
   if (err.type === 'entity.too.large') {
-    res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `body is ${err.length} bytes; the limit is ${err.limit} bytes (ITEM_MAX_BYTES)` });
+    // JSON items are parsed under ITEM_MAX_BYTES; feeds and raw XML/HTML documents are read under FEED_MAX_BYTES.
+    const setting = (req.originalUrl ?? '').startsWith('/feeds') || !/json/i.test(String(req.headers['content-type'] ?? '')) ? 'FEED_MAX_BYTES' : 'ITEM_MAX_BYTES';
+    res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `body is ${err.length} bytes; the limit is ${err.limit} bytes (${setting})` });
     return;
   }
   if (err.type === 'entity.parse.failed') {

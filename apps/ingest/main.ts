@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json } from 'express';
+import { json, raw } from 'express';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { loadConfig, TimelineConfig } from '@timeline/config';
 import { connectNats, ensureStream } from '@timeline/messaging';
@@ -12,7 +12,7 @@ import { IngestModule } from './ingest.module';
 import { jsonErrors } from './json-errors.filter';
 
 /**
- * Start the ingest app (HTTP, INGEST_PORT, default 3001): POST /items.
+ * Start the ingest app (HTTP, INGEST_PORT, default 3001): POST /items, POST /feeds.
  * Creates the JetStream stream idempotently, so items are not lost if the
  * writer starts later. OpenAPI at /docs.
  */
@@ -24,7 +24,12 @@ export async function startIngest(cfg: TimelineConfig = loadConfig(), port = cfg
     logger: logLevels(cfg.logLevel),
     bodyParser: false,
   });
+  // POST /feeds: every document raw (its encoding is decided in libs/feeds), up to FEED_MAX_BYTES.
+  app.use('/feeds', raw({ limit: cfg.feedMaxBytes, type: () => true }));
+  // POST /items: ninjs JSON parsed here (ITEM_MAX_BYTES); XML and HTML raw, the item limit enforced by normalizeDocument
+  // (a NewsML-G2 newsMessage may carry several items, up to FEED_MAX_BYTES).
   app.use(json({ limit: cfg.itemMaxBytes, type: ['application/json', 'application/*+json'] }));
+  app.use('/items', raw({ limit: Math.max(cfg.itemMaxBytes, cfg.feedMaxBytes), type: () => true }));
   app.use(jsonErrors);
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Statement timeline: ingest').setVersion('0.1').build());
   SwaggerModule.setup('docs', app, doc);

@@ -29,6 +29,7 @@ export const SETTINGS: Setting[] = [
   { env: 'INGEST_PORT', default: '3001', doc: 'HTTP port of apps/ingest.' },
   { env: 'HOST', default: '127.0.0.1', doc: 'Interface the HTTP apps listen on.' },
   { env: 'ITEM_MAX_BYTES', default: '5242880', doc: 'Largest accepted item body (bytes); larger gets 413.' },
+  { env: 'FEED_MAX_BYTES', default: '52428800', doc: 'Largest accepted feed document (POST /feeds, a NewsML-G2 newsMessage, `timeline poll`), bytes; larger gets 413.' },
   { env: 'LOG_LEVEL', default: 'log', doc: 'Nest log level: error, warn, log, debug, verbose.' },
 ];
 
@@ -55,6 +56,8 @@ export interface TimelineConfig {
   ingestPort: number;
   host: string;
   itemMaxBytes: number;
+  /** Largest feed document, bytes (FEED_MAX_BYTES). */
+  feedMaxBytes: number;
   logLevel: string;
 }
 
@@ -103,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestPort: int('INGEST_PORT'),
     host: get('HOST'),
     itemMaxBytes: int('ITEM_MAX_BYTES'),
+    feedMaxBytes: int('FEED_MAX_BYTES'),
     logLevel: get('LOG_LEVEL'),
   };
 }
