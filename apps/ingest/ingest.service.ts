@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
 import { itemEventId, validateNewEvent, WireItem } from '@timeline/events';
-import { assignStory, extract, ExtractionContext, KnownStatement, StorySignature, updateStorySignature } from '@timeline/extraction';
+import { assignStory, extract, ExtractedStatement, ExtractionContext, KnownStatement, StorySignature, updateStorySignature } from '@timeline/extraction';
 import { finishItem, normalizeDocument, normalizeNinjs, NormalizationError, NormalizedDocument } from '@timeline/feeds';
 import { publishToJetStream } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
@@ -160,10 +160,7 @@ export class IngestService {
     for (const [id, st] of local) if (st.itemUri === item.uri) local.delete(id);
     if (usable) {
       for (const s of extraction.statements) {
-        local.set(s.statementId, {
-          statementId: s.statementId, itemUri: item.uri, speaker: s.source.name, speakerType: s.source.type,
-          role: s.source.role, content: s.content, kind: s.kind, saidAt: s.saidAt,
-        });
+        local.set(s.statementId, knownStatement(item.uri, s));
       }
     }
     this.localStatements.set(assignment.storyId, local);
@@ -200,10 +197,7 @@ export class IngestService {
   private async context(storyId: string, uri: string): Promise<ExtractionContext> {
     const byId = new Map<string, KnownStatement>();
     for (const st of await this.deps.queries.storyStatements(storyId)) {
-      byId.set(st.statementId, {
-        statementId: st.statementId, itemUri: st.itemUri, speaker: st.source.name, speakerType: st.source.type,
-        role: st.source.role, content: st.content, kind: st.kind, saidAt: st.saidAt,
-      });
+      byId.set(st.statementId, knownStatement(st.itemUri, st));
     }
     for (const [id, st] of this.localStatements.get(storyId) ?? []) byId.set(id, st);
     const storyStatements = [...byId.values()].filter((s) => s.itemUri !== uri);
@@ -213,4 +207,26 @@ export class IngestService {
     }
     return { storyStatements, knownSpeakers: [...speakers.values()] };
   }
+}
+
+/**
+ * A statement as extraction context for later items of its story: who, what,
+ * when, and the medium, via, cue and relations the extractor uses to find
+ * cross-item relation targets (the same fields `extractBatch` passes).
+ */
+export function knownStatement(itemUri: string, s: Pick<ExtractedStatement, 'statementId' | 'source' | 'content' | 'kind' | 'saidAt' | 'medium' | 'via' | 'cue' | 'relations'>): KnownStatement {
+  return {
+    statementId: s.statementId,
+    itemUri,
+    speaker: s.source.name,
+    speakerType: s.source.type,
+    role: s.source.role,
+    content: s.content,
+    kind: s.kind,
+    saidAt: s.saidAt,
+    medium: s.medium,
+    via: s.via,
+    cue: s.cue,
+    relations: s.relations,
+  };
 }
