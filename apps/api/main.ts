@@ -15,7 +15,7 @@ import { ApiModule } from './api.module';
 export async function startApi(cfg: TimelineConfig = loadConfig(), port = cfg.apiPort): Promise<{ app: INestApplication; url: string; close(): Promise<void> }> {
   const db = await openDatabase(cfg, 'api');
   const nc = await connectNats({ servers: cfg.natsUrl.split(','), name: 'api', user: cfg.natsUser, pass: cfg.natsPassword, token: cfg.natsToken });
-  const app = await NestFactory.create(ApiModule.register(new ReadModelQueries(db.pool, cfg.databaseSchema), { pool: db.pool, log: db.log, nc, maxLagEvents: 0 }), {
+  const app = await NestFactory.create(ApiModule.register(new ReadModelQueries(db.pool, cfg.databaseSchema), { pool: db.pool, log: db.log, nc, stuckAfterSeconds: 30 }), {
     logger: logLevels(cfg.logLevel),
   });
   const doc = SwaggerModule.createDocument(

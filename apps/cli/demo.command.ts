@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '@timeline/config';
@@ -20,7 +21,9 @@ export interface DemoOptions {
  * NATS at NATS_URL, or a nats-server started here; Postgres at DATABASE_URL,
  * or an embedded PGlite database in .timeline-data/pglite (kept between
  * runs, so a second run shows 0 new events). Starts the four apps as
- * processes (logs in .timeline-data/logs), ingests the corpus articles in
+ * processes (logs in .timeline-data/logs) on a JetStream stream named after
+ * the database (unless JS_STREAM / JS_SUBJECT_PREFIX / JS_DURABLE are set),
+ * so concurrent demos on one NATS server stay apart; ingests the corpus articles in
  * firstcreated order, waits until the log holds every event and the
  * projector has caught up, prints each story's timeline, stops everything.
  * @returns the exit code.
@@ -56,7 +59,13 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     }
 
     const [apiPort, ingestPort] = [await freePort(), await freePort()];
+    // A JetStream stream, subject prefix and durable of its own per database,
+    // so two demos on one NATS server do not take each other's messages.
+    const tag = createHash('sha256').update(`${databaseUrl}|${cfg.databaseSchema}`).digest('hex').slice(0, 10);
     const env: NodeJS.ProcessEnv = {
+      JS_STREAM: `TIMELINE_DEMO_${tag}`,
+      JS_SUBJECT_PREFIX: `timeline.demo.${tag}`,
+      JS_DURABLE: `event-log-writer-demo-${tag}`,
       ...process.env,
       DATABASE_URL: databaseUrl,
       NATS_URL: nats.url,

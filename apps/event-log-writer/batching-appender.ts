@@ -1,4 +1,5 @@
-import type { NewEvent } from '@timeline/events';
+import { InvalidEventError, NewEvent } from '@timeline/events';
+import { PermanentError } from '@timeline/messaging';
 import type { AppendResult, PgEventLog } from '@timeline/event-log';
 
 interface Pending {
@@ -57,12 +58,44 @@ export class BatchingAppender {
     if (this.pending.length) this.flushSoon(0);
     if (batch.length === 0) return;
     try {
-      const result = await this.log.append(batch.flatMap((p) => p.events));
-      const byId = new Map(result.events.map((r) => [r.eventId, r]));
-      for (const p of batch) p.resolve(p.events.map((e) => byId.get(e.eventId)!));
-      this.opts.onCommitted?.(result);
+      this.settle(batch, await this.log.append(batch.flatMap((p) => p.events)));
     } catch (err) {
-      for (const p of batch) p.reject(err);
+      if (batch.length === 1 || !isDataError(err)) {
+        for (const p of batch) p.reject(asPermanentIfData(err));
+        return;
+      }
+      // One message's data broke the whole transaction: append each message
+      // alone so the poison one fails by itself and the others commit.
+      for (const p of batch) {
+        try {
+          this.settle([p], await this.log.append(p.events));
+        } catch (single) {
+          p.reject(asPermanentIfData(single));
+        }
+      }
     }
   }
+
+  private settle(batch: Pending[], result: AppendResult): void {
+    const byId = new Map(result.events.map((r) => [r.eventId, r]));
+    for (const p of batch) p.resolve(p.events.map((e) => byId.get(e.eventId)!));
+    this.opts.onCommitted?.(result);
+  }
+}
+
+/**
+ * Errors that retrying cannot fix: an event that fails validation, or that
+ * Postgres refuses as data (SQLSTATE class 22, "data exception": a value out
+ * of range, text jsonb cannot hold). Anything else (connection lost, class
+ * 08; serialization failure, 40001; a server shutting down, 57P01) is
+ * transient and retried. Source: PostgreSQL docs, Appendix A "Error Codes".
+ */
+export function isDataError(err: unknown): boolean {
+  if (err instanceof InvalidEventError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+function asPermanentIfData(err: unknown): unknown {
+  return isDataError(err) ? new PermanentError(`the log refused this message's events: ${(err as Error).message}`, { cause: err }) : err;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
-import { itemEventId, validateNewEvent, WireItem } from '@timeline/events';
+import { itemEventId, sha256Canonical, validateNewEvent, WireItem } from '@timeline/events';
 import { assignStory, extract, ExtractedStatement, ExtractionContext, KnownStatement, StorySignature, updateStorySignature } from '@timeline/extraction';
 import { finishItem, normalizeDocument, normalizeNinjs, NormalizationError, NormalizedDocument } from '@timeline/feeds';
 import { publishToJetStream } from '@timeline/messaging';
@@ -10,6 +10,29 @@ import { recordItemEvents } from '@timeline/timeline';
 import type { TimelineConfig } from '@timeline/config';
 
 export const INGEST_DEPS = Symbol('IngestDeps');
+
+/** The same uri and version was already recorded with other content (→ 409). */
+export class ItemVersionConflictError extends Error {
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+  ) {
+    super(`${uri} version ${version} is already in the log with different content: send the change as a higher version`);
+    this.name = 'ItemVersionConflictError';
+  }
+}
+
+/** The item's events do not fit in one broker message (NATS max_payload) (→ 413). */
+export class MessageTooLargeError extends Error {
+  constructor(
+    readonly uri: string,
+    readonly bytes: number,
+    readonly maxPayload: number,
+  ) {
+    super(`${uri}: the item and its statements take ${bytes} bytes, more than the broker's max_payload of ${maxPayload} bytes; split the item or raise max_payload in nats-server`);
+    this.name = 'MessageTooLargeError';
+  }
+}
 
 /** What IngestService needs from the outside world. */
 export interface IngestDeps {
@@ -131,6 +154,18 @@ export class IngestService {
 
   private async ingestItem(item: WireItem, format: string, correlationId: string): Promise<IngestResult> {
     const { queries, cfg } = this.deps;
+    // Same uri and version already in the log: the same content is a no-op
+    // (no re-extraction: the story context has moved on since, and a new
+    // extractor version re-derives through `reextract`, not through ingest);
+    // other content under the same version is a conflict, never a silent change.
+    const recorded = await queries.recordedItem(itemEventId(item.uri, item.version));
+    if (recorded) {
+      if (recorded.contentHash !== sha256Canonical(item)) throw new ItemVersionConflictError(item.uri, item.version);
+      return {
+        uri: item.uri, version: item.version, pubstatus: item.pubstatus, storyId: recorded.storyId, newStory: false,
+        statements: recorded.eventIds.length - 1, eventIds: recorded.eventIds, duplicate: true,
+      };
+    }
     const stories = await this.storyRegistry();
     const knownStory = this.findStoryOfUri(item.uri, stories) ?? (await queries.storyOfItem(item.uri));
     const assignment = knownStory
@@ -149,7 +184,11 @@ export class IngestService {
     });
     for (const e of events) validateNewEvent(e);
 
-    const ack = await publishToJetStream(this.js, cfg.itemsSubject, { events }, itemEventId(item.uri, item.version), { retries: 3 });
+    const payload = { events };
+    const size = Buffer.byteLength(JSON.stringify(payload));
+    const maxPayload = this.deps.nc.info?.max_payload ?? Infinity;
+    if (size > maxPayload) throw new MessageTooLargeError(item.uri, size, maxPayload);
+    const ack = await publishToJetStream(this.js, cfg.itemsSubject, payload, itemEventId(item.uri, item.version), { retries: 3 });
 
     // Remember locally what we published, ahead of the projector.
     const prev = this.localStories.get(assignment.storyId) ?? stories.find((s) => s.storyId === assignment.storyId);

@@ -75,6 +75,7 @@ export async function startPipeline(): Promise<Pipeline> {
       const nc = await connectNats({ servers: cfg.natsUrl.split(',') });
       const jsm = await jetstreamManager(nc);
       await jsm.streams.delete(cfg.stream).catch(() => undefined);
+      await jsm.streams.delete(`${cfg.stream}_DLQ`).catch(() => undefined);
       await nc.close();
       await db.drop();
     },

@@ -28,8 +28,10 @@ export const SETTINGS: Setting[] = [
   { env: 'API_PORT', default: '3000', doc: 'HTTP port of apps/api.' },
   { env: 'INGEST_PORT', default: '3001', doc: 'HTTP port of apps/ingest.' },
   { env: 'HOST', default: '127.0.0.1', doc: 'Interface the HTTP apps listen on.' },
-  { env: 'ITEM_MAX_BYTES', default: '5242880', doc: 'Largest accepted item body (bytes); larger gets 413.' },
+  { env: 'ITEM_MAX_BYTES', default: '5242880', doc: 'Largest accepted item body (bytes); larger gets 413. An item whose events exceed the NATS server max_payload (1 MB by default) also gets 413.' },
   { env: 'FEED_MAX_BYTES', default: '52428800', doc: 'Largest accepted feed document (POST /feeds, a NewsML-G2 newsMessage, `timeline poll`), bytes; larger gets 413.' },
+  { env: 'SHUTDOWN_GRACE_MS', default: '10000', doc: 'How long an app may take to stop on SIGTERM (ms).' },
+  { env: 'TEST_DATABASE_URL', default: 'postgres://root@127.0.0.1:5432/test', doc: 'Postgres used by `npm test` (each test makes its own schema).' },
   { env: 'LOG_LEVEL', default: 'log', doc: 'Nest log level: error, warn, log, debug, verbose.' },
 ];
 

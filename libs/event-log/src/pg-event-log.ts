@@ -184,6 +184,18 @@ export class PgEventLog {
     const recordedAt = this.clock().toISOString();
     const streams = [...new Set(events.map((e) => e.streamId))].sort();
 
+    // 0. Serialize writers per stream BEFORE this transaction writes anything.
+    //    Advisory locks assign no transaction id, so a transaction gets its
+    //    xid (at the first write, below) only after every earlier writer of
+    //    its streams has committed: per stream, xid order = stream position
+    //    order, and the gap-safe reader, which orders by (transaction_id,
+    //    global_position), folds each stream in stream order even with
+    //    several writer instances. Fixed (byte) order: no deadlock.
+    await client.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended($2 || ':' || s, 0)) FROM unnest($1::text[]) AS s ORDER BY s COLLATE "C"`,
+      [streams, this.schema],
+    );
+
     // 1. Create missing heads, then lock every head in one fixed order (COLLATE "C" = byte order).
     await client.query(
       `INSERT INTO ${this.t.heads} (stream_id, position, hash, updated_at)

@@ -146,7 +146,39 @@ export function validateNewEvent(raw: unknown): NewEvent {
   }
   const data = schema.data.safeParse(base.data.data);
   if (!data.success) throw zodMessage(`invalid ${type} event ${base.data.eventId}`, data.error);
+  const bad = unstorableText(data.data, 'data') ?? unstorableText(base.data.metadata, 'metadata');
+  if (bad) {
+    throw new InvalidEventError(`invalid ${type} event ${base.data.eventId}: ${bad}: contains U+0000 or an unpaired surrogate, which JSON in Postgres (jsonb) cannot store`, bad);
+  }
   return { ...base.data, type, data: data.data } as NewEvent;
+}
+
+// U+0000, or a high surrogate not followed by a low one, or a low one not preceded by a high one.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Path of the first string (or key) in `value` that jsonb refuses: U+0000 or
+ * an unpaired UTF-16 surrogate (PostgreSQL docs, "JSON Types": \u0000 is not
+ * accepted, and text must be valid in the database encoding). Null when all
+ * strings are storable.
+ */
+export function unstorableText(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = unstorableText(value[i], `${path}.${i}`);
+      if (p) return p;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (UNSTORABLE.test(k)) return `${path}.(key)`;
+      const p = unstorableText(v, `${path}.${k}`);
+      if (p) return p;
+    }
+  }
+  return null;
 }
 
 /** Build a NewEvent with the current schema version of its type (no validation; call validateNewEvent at a boundary). */

@@ -10,12 +10,17 @@ import { z } from 'zod';
 export const PubStatus = z.enum(['usable', 'withheld', 'canceled']);
 export type PubStatus = z.infer<typeof PubStatus>;
 
+/** ISO 8601 date-time with a year Postgres timestamptz and every reader accept (1000-9999). */
+const WireTime = z.iso
+  .datetime({ offset: true })
+  .refine((v) => Number(v.slice(0, 4)) >= 1000 && Number(v.slice(0, 4)) <= 9999, 'year outside 1000-9999');
+
 export const WireItemSchema = z.object({
   uri: z.string().min(1).max(2048),
-  version: z.number().int().nonnegative(),
+  version: z.number().int().nonnegative().max(2_147_483_647),
   pubstatus: PubStatus,
-  firstcreated: z.iso.datetime({ offset: true }),
-  versioncreated: z.iso.datetime({ offset: true }),
+  firstcreated: WireTime,
+  versioncreated: WireTime,
   headline: z.string().max(10_000).default(''),
   byline: z.string().max(10_000).nullable().default(null),
   located: z.string().max(10_000).nullable().default(null),

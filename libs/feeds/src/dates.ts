@@ -10,17 +10,19 @@ import { NormalizationError } from './errors';
  */
 export function parseWireDate(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new NormalizationError(field, 'missing date-time');
+    throw new NormalizationError(field, typeof value === 'string' || value === undefined || value === null ? 'missing date-time' : `must be a string, got ${typeof value}`);
   }
   const s = value.trim();
-  const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  const full = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(s);
-  if (!dateOnly && !full) {
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(s)) {
     throw new NormalizationError(field, `"${s.slice(0, 60)}" is not an ISO 8601 date-time (expected e.g. 2019-06-04T15:02:00Z)`);
   }
-  const ms = Date.parse(dateOnly ? `${s}T00:00:00Z` : s.replace(' ', 'T'));
-  if (Number.isNaN(ms)) throw new NormalizationError(field, `"${s.slice(0, 60)}" is not a valid date-time`);
-  return new Date(ms).toISOString();
+  // Same calendar and range checks as feed dates: no 30 February, years 1000-9999
+  // (Postgres timestamptz refuses year 0, and a projector must never meet it).
+  try {
+    return parseFeedDate(s, field);
+  } catch {
+    throw new NormalizationError(field, `"${s.slice(0, 60)}" is not a valid date-time (no such day, or a year outside 1000-9999)`);
+  }
 }
 
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
@@ -82,6 +84,11 @@ function fromParts(y: number, mo: number, d: number, h: number, mi: number, s: n
 
 /** Largest version the read model stores (Postgres `integer`); a larger one would stop the projector. */
 export const MAX_VERSION = 2_147_483_647;
+
+/** @throws NormalizationError when `version` is above MAX_VERSION (the read model stores a Postgres integer). */
+export function assertStorableVersion(version: number): void {
+  if (version > MAX_VERSION) throw new NormalizationError('version', `${version} is larger than ${MAX_VERSION}, the largest version stored`);
+}
 
 /**
  * Version number for formats that have none (RSS, Atom, JSON Feed, HTML):

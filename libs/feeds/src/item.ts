@@ -1,7 +1,7 @@
 import { PubStatus, WireItem, WireItemSchema } from '@timeline/events';
 import { cleanupBody } from './cleanup';
 import { repairMojibake } from './encoding';
-import { MAX_VERSION } from './dates';
+import { assertStorableVersion } from './dates';
 import { NormalizationError } from './errors';
 
 /** A wire item before validation: what each format's reader fills in. */
@@ -120,7 +120,7 @@ export function finishItem(draft: ItemDraft, opts: FinishOptions = {}): WireItem
     ednote: notes.length ? notes.join('\n').slice(0, 100_000) : null,
     subject: (draft.subject ?? []).slice(0, 500),
   };
-  if (candidate.version > MAX_VERSION) throw new NormalizationError('version', `${candidate.version} is larger than ${MAX_VERSION}, the largest version stored`);
+  assertStorableVersion(candidate.version);
   if (!candidate.uri) throw new NormalizationError('uri', 'missing (the item identity is required)');
   if (!candidate.versioncreated) throw new NormalizationError('versioncreated', 'missing (and no firstcreated either)');
   const parsed = WireItemSchema.safeParse(candidate);

@@ -1,5 +1,5 @@
 import { PubStatus, WireItem, WireItemSchema } from '@timeline/events';
-import { parseWireDate } from './dates';
+import { assertStorableVersion, parseWireDate } from './dates';
 import { NormalizationError } from './errors';
 import { htmlToText } from './html-text';
 
@@ -30,13 +30,19 @@ export function normalizeNinjs(raw: unknown): WireItem {
   };
 
   const uri = pick('uri');
+  if (uri !== undefined && typeof uri !== 'string') throw new NormalizationError('uri', `must be a string, got ${typeof uri}`);
   if (typeof uri !== 'string' || uri.trim() === '') throw new NormalizationError('uri', 'missing (the item identity is required)');
+  // Text fields of the wrong type are refused, not silently dropped.
+  for (const f of ['body_text', 'body_html', 'body_xhtml', 'headline', 'byline', 'located', 'language', 'ednote', 'edNote']) {
+    if (o[f] !== undefined && o[f] !== null && typeof o[f] !== 'string') throw new NormalizationError(f, `must be a string, got ${Array.isArray(o[f]) ? 'array' : typeof o[f]}`);
+  }
 
   const rawVersion = pick('version');
   let version = 1;
   if (rawVersion !== undefined) {
     const v = typeof rawVersion === 'number' ? rawVersion : /^\s*\d+\s*$/.test(String(rawVersion)) ? Number(rawVersion) : NaN;
     if (!Number.isSafeInteger(v) || v < 0) throw new NormalizationError('version', `"${String(rawVersion).slice(0, 40)}" is not a whole number`);
+    assertStorableVersion(v);
     version = v;
   }
 

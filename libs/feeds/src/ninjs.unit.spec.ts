@@ -56,3 +56,24 @@ describe('normalizeNinjs', () => {
     expect(() => normalizeNinjs({ uri: 'u', version: 'draft', versioncreated: '2019-09-24' })).toThrow(/^version: "draft"/);
   });
 });
+
+describe('normalizeNinjs: dates Postgres could not store', () => {
+  it('regression: a year-0000 firstcreated was accepted and stopped the projector — now refused naming the field', () => {
+    expect(() => normalizeNinjs({ uri: 'urn:x', version: 1, firstcreated: '0000-01-01T00:00:00Z', body_text: 'x' })).toThrow(/^firstcreated: "0000-01-01T00:00:00Z" is not a valid date-time/);
+  });
+  it('refuses a day that does not exist instead of rolling it over (30 February)', () => {
+    expect(() => normalizeNinjs({ uri: 'urn:x', versioncreated: '2019-02-30T10:00:00Z' })).toThrow(/^versioncreated: .* not a valid date-time/);
+  });
+  it('still accepts offsets and converts them to UTC', () => {
+    expect(normalizeNinjs({ uri: 'urn:x', versioncreated: '2019-05-10T16:02:28+02:00' }).versioncreated).toBe('2019-05-10T14:02:28.000Z');
+  });
+});
+
+describe('normalizeNinjs: fields of the wrong type', () => {
+  it('regression: body_text: 5 was dropped silently (202, no statements) — now refused naming the field', () => {
+    expect(() => normalizeNinjs({ uri: 'urn:x', versioncreated: '2020-01-01T00:00:00Z', body_text: 5 })).toThrow(/^body_text: must be a string, got number/);
+  });
+  it('a numeric uri is reported as the wrong type, not as missing', () => {
+    expect(() => normalizeNinjs({ uri: 12, versioncreated: '2020-01-01T00:00:00Z' })).toThrow(/^uri: must be a string, got number/);
+  });
+});

@@ -101,6 +101,25 @@ export class ReadModelQueries {
     return { statement: st, items };
   }
 
+  /**
+   * The log's record of one item version, if it is there: the content hash of
+   * its WireItemRecorded event, its story, and the ids of that event and of
+   * the statement events it caused (same stream). Reads the log, not the read
+   * model, so it is exact as soon as the writer has committed.
+   */
+  async recordedItem(itemEventId: string): Promise<{ contentHash: string; storyId: string; eventIds: string[] } | null> {
+    const r = await this.pool.query<{ hash: string; story_id: string; stream_id: string }>(
+      `SELECT data->>'contentHash' AS hash, data->>'storyId' AS story_id, stream_id FROM ${this.s}.events WHERE event_id = $1`,
+      [itemEventId],
+    );
+    if (!r.rowCount) return null;
+    const caused = await this.pool.query<{ event_id: string }>(
+      `SELECT event_id::text FROM ${this.s}.events WHERE stream_id = $1 AND metadata->>'causationId' = $2 ORDER BY stream_position`,
+      [r.rows[0].stream_id, itemEventId],
+    );
+    return { contentHash: r.rows[0].hash, storyId: r.rows[0].story_id, eventIds: [itemEventId, ...caused.rows.map((x) => x.event_id)] };
+  }
+
   /** Story id an item uri already belongs to (any version), or null. */
   async storyOfItem(uri: string): Promise<string | null> {
     const r = await this.pool.query(`SELECT story_id FROM ${this.s}.rm_items WHERE uri = $1`, [uri]);
