@@ -76,9 +76,15 @@ describe('feeds end to end: POST /items (XML, HTML) and POST /feeds', () => {
     const before = await count();
     const again = await post(p.ingestUrl, '/items', G2(1), 'application/xml');
     expect(again.status).toBe(202);
-    const json = await post(p.ingestUrl, '/items', JSON.stringify(NINJS_SAME), 'application/json');
+    // The same version as ninjs JSON with the same words: a duplicate, whatever the format.
+    const stored = (await p.db.pool.query(`SELECT data->'item' AS item FROM "${p.db.schema}".events WHERE event_id = $1`, [again.body.eventIds[0]])).rows[0].item;
+    const json = await post(p.ingestUrl, '/items', JSON.stringify({ ...NINJS_SAME, headline: stored.headline, body_text: stored.body_text }), 'application/json');
     expect(json.status).toBe(202);
+    expect(json.body.duplicate).toBe(true);
     expect(json.body.eventIds[0]).toBe(again.body.eventIds[0]);
+    // The same version with other words is a conflict (a change needs a higher version), and adds nothing either.
+    const other = await post(p.ingestUrl, '/items', JSON.stringify(NINJS_SAME), 'application/json');
+    expect(other.status).toBe(409);
     await p.settled([again.body.eventIds[0]]);
     await new Promise((r) => setTimeout(r, 300));
     expect(await count()).toBe(before);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
-import { itemEventId, sha256Canonical, validateNewEvent, WireItem } from '@timeline/events';
+import { itemEventId, sameEditorialContent, sha256Canonical, validateNewEvent, WireItem } from '@timeline/events';
 import { assignStory, extract, ExtractedStatement, ExtractionContext, KnownStatement, StorySignature, updateStorySignature } from '@timeline/extraction';
 import { finishItem, normalizeDocument, normalizeNinjs, NormalizationError, NormalizedDocument } from '@timeline/feeds';
 import { publishToJetStream } from '@timeline/messaging';
@@ -157,10 +157,13 @@ export class IngestService {
     // Same uri and version already in the log: the same content is a no-op
     // (no re-extraction: the story context has moved on since, and a new
     // extractor version re-derives through `reextract`, not through ingest);
-    // other content under the same version is a conflict, never a silent change.
+    // other words or status under the same version is a conflict, never a
+    // silent change (format-only differences, e.g. ninjs vs NewsML-G2, are not).
     const recorded = await queries.recordedItem(itemEventId(item.uri, item.version));
     if (recorded) {
-      if (recorded.contentHash !== sha256Canonical(item)) throw new ItemVersionConflictError(item.uri, item.version);
+      if (recorded.contentHash !== sha256Canonical(item) && !sameEditorialContent(recorded.item, item)) {
+        throw new ItemVersionConflictError(item.uri, item.version);
+      }
       return {
         uri: item.uri, version: item.version, pubstatus: item.pubstatus, storyId: recorded.storyId, newStory: false,
         statements: recorded.eventIds.length - 1, eventIds: recorded.eventIds, duplicate: true,

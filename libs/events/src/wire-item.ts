@@ -30,3 +30,17 @@ export const WireItemSchema = z.object({
   subject: z.array(z.object({ name: z.string().optional(), uri: z.string().optional() })).default([]),
 });
 export type WireItem = z.infer<typeof WireItemSchema>;
+
+/**
+ * What makes two deliveries of one uri+version the same item for an editor:
+ * the headline, the words of the body (spacing ignored) and the status.
+ * Format-specific metadata (subjects, located, byline spelling) may differ
+ * between a ninjs and a NewsML-G2 delivery of the same version.
+ */
+export function sameEditorialContent(
+  a: Pick<WireItem, 'headline' | 'body_text' | 'pubstatus'>,
+  b: Pick<WireItem, 'headline' | 'body_text' | 'pubstatus'>,
+): boolean {
+  const words = (t: string) => t.replace(/\s+/g, ' ').trim();
+  return a.pubstatus === b.pubstatus && words(a.headline) === words(b.headline) && words(a.body_text) === words(b.body_text);
+}

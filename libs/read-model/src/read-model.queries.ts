@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { quoteSchema } from '@timeline/event-log';
+import type { WireItem } from '@timeline/events';
 import type { StorySignature } from '@timeline/extraction';
 import { compareStatements, TimelineStatement } from '@timeline/timeline';
 
@@ -107,9 +108,11 @@ export class ReadModelQueries {
    * the statement events it caused (same stream). Reads the log, not the read
    * model, so it is exact as soon as the writer has committed.
    */
-  async recordedItem(itemEventId: string): Promise<{ contentHash: string; storyId: string; eventIds: string[] } | null> {
-    const r = await this.pool.query<{ hash: string; story_id: string; stream_id: string }>(
-      `SELECT data->>'contentHash' AS hash, data->>'storyId' AS story_id, stream_id FROM ${this.s}.events WHERE event_id = $1`,
+  async recordedItem(itemEventId: string): Promise<{ contentHash: string; storyId: string; item: Pick<WireItem, 'headline' | 'body_text' | 'pubstatus'>; eventIds: string[] } | null> {
+    const r = await this.pool.query<{ hash: string; story_id: string; stream_id: string; item: Pick<WireItem, 'headline' | 'body_text' | 'pubstatus'> }>(
+      `SELECT data->>'contentHash' AS hash, data->>'storyId' AS story_id, stream_id,
+              jsonb_build_object('headline', data->'item'->'headline', 'body_text', data->'item'->'body_text', 'pubstatus', data->'item'->'pubstatus') AS item
+         FROM ${this.s}.events WHERE event_id = $1`,
       [itemEventId],
     );
     if (!r.rowCount) return null;
@@ -117,7 +120,7 @@ export class ReadModelQueries {
       `SELECT event_id::text FROM ${this.s}.events WHERE stream_id = $1 AND metadata->>'causationId' = $2 ORDER BY stream_position`,
       [r.rows[0].stream_id, itemEventId],
     );
-    return { contentHash: r.rows[0].hash, storyId: r.rows[0].story_id, eventIds: [itemEventId, ...caused.rows.map((x) => x.event_id)] };
+    return { contentHash: r.rows[0].hash, storyId: r.rows[0].story_id, item: r.rows[0].item, eventIds: [itemEventId, ...caused.rows.map((x) => x.event_id)] };
   }
 
   /** Story id an item uri already belongs to (any version), or null. */
