@@ -1,19 +1,25 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { ReadModelQueries } from '@timeline/read-model';
+import { AuditQueries, ReadModelQueries } from '@timeline/read-model';
 import { StoriesController, QUERIES } from './stories.controller';
 import { StatementsController } from './statements.controller';
 import { HealthController, HealthDeps, HEALTH_DEPS } from './health.controller';
+import { AuditController } from './audit.controller';
+import { AUDIT, AuditService } from './audit.service';
 
-/** Nest module of the read API. */
+/** Nest module of the read API (read model, audit replay and verification). */
 @Module({})
 export class ApiModule {
   static register(queries: ReadModelQueries, health: HealthDeps): DynamicModule {
     return {
       module: ApiModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
-      controllers: [StoriesController, StatementsController, HealthController],
-      providers: [{ provide: QUERIES, useValue: queries }, { provide: HEALTH_DEPS, useValue: health }],
+      controllers: [AuditController, StoriesController, StatementsController, HealthController],
+      providers: [
+        { provide: QUERIES, useValue: queries },
+        { provide: HEALTH_DEPS, useValue: health },
+        { provide: AUDIT, useValue: new AuditService(health.log, new AuditQueries(health.pool, health.log.schema)) },
+      ],
     };
   }
 }

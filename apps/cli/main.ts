@@ -6,6 +6,7 @@ import { extractCommand } from './extract.command';
 import { ingestCommand } from './ingest.command';
 import { evalCommand } from './eval.command';
 import { corpusDir } from './paths';
+import { registerAuditCommands } from './audit.command';
 import { registerFeedCommands } from './feeds.command';
 
 /** The `timeline` command line (package.json "bin"). */
@@ -54,6 +55,7 @@ export function buildCli(): Command {
     });
 
   // Further command groups register themselves here (one line each).
+  registerAuditCommands(program);
   registerFeedCommands(program);
   return program;
 }

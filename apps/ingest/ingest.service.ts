@@ -175,6 +175,12 @@ export class IngestService {
       ? { storyId: knownStory, isNew: false, title: stories.find((s) => s.storyId === knownStory)?.title ?? item.headline }
       : assignStory(item, stories);
 
+    // The item event alone must fit in one broker message: refuse before the
+    // extractor spends time on a body that could never be published.
+    const maxPayload = this.deps.nc.info?.max_payload ?? Infinity;
+    const itemBytes = Buffer.byteLength(JSON.stringify(item));
+    if (itemBytes > maxPayload) throw new MessageTooLargeError(item.uri, itemBytes, maxPayload);
+
     const context = await this.context(assignment.storyId, item.uri);
     const extraction = extract(item, context);
     const events = recordItemEvents({
@@ -189,7 +195,6 @@ export class IngestService {
 
     const payload = { events };
     const size = Buffer.byteLength(JSON.stringify(payload));
-    const maxPayload = this.deps.nc.info?.max_payload ?? Infinity;
     if (size > maxPayload) throw new MessageTooLargeError(item.uri, size, maxPayload);
     const ack = await publishToJetStream(this.js, cfg.itemsSubject, payload, itemEventId(item.uri, item.version), { retries: 3 });
 

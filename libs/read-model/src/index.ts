@@ -1,3 +1,5 @@
 export * from './read-model.migrations';
 export * from './timeline.projection';
 export * from './read-model.queries';
+export * from './audit.queries';
+export * from './timeline.rebuild';

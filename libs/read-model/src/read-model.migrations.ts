@@ -10,6 +10,10 @@ import type { Migration } from '@timeline/event-log';
  * - `rm_items` / `rm_item_versions`: current version per item uri, and every
  *   version's text (provenance: the text a statement's offsets point into).
  * - `rm_statements`: one row per statement with its timeline document.
+ * - `rm_generations` (101): generations of the read model. A rebuild fills
+ *   `rm_*_g<n>` tables beside the serving ones, then swaps the names in one
+ *   transaction (timeline.rebuild.ts); the serving tables always carry the
+ *   plain names, so queries and the projector need no pointer lookup.
  */
 export const READ_MODEL_MIGRATIONS: readonly Migration[] = [
   {
@@ -61,6 +65,23 @@ CREATE TABLE rm_statements (
 );
 CREATE INDEX rm_statements_story ON rm_statements (story_id, sort_key);
 CREATE INDEX rm_statements_speaker ON rm_statements (speaker_id);
+`,
+  },
+  {
+    id: 101,
+    name: 'read model: generations (rebuild without downtime)',
+    sql: `
+CREATE TABLE rm_generations (
+  projection   text        NOT NULL,
+  generation   int         NOT NULL,
+  status       text        NOT NULL CHECK (status IN ('building', 'active', 'retired', 'failed')),
+  started_at   timestamptz NOT NULL DEFAULT now(),
+  activated_at timestamptz,
+  events       bigint      NOT NULL DEFAULT 0,
+  PRIMARY KEY (projection, generation)
+);
+CREATE UNIQUE INDEX rm_generations_one_active ON rm_generations (projection) WHERE status = 'active';
+INSERT INTO rm_generations (projection, generation, status, activated_at) VALUES ('timeline', 1, 'active', now());
 `,
   },
 ];

@@ -7,6 +7,65 @@ import { updateStorySignature, StorySignature, ExtractedStatement } from '@timel
 /** Name of the timeline projection's checkpoint row. */
 export const TIMELINE_PROJECTION = 'timeline';
 
+/** The read model's tables, by their serving names. */
+export const READ_MODEL_TABLES = ['rm_stories', 'rm_story_states', 'rm_items', 'rm_item_versions', 'rm_statements'] as const;
+
+/** Qualified names of one set of read-model tables: the serving ones (suffix '') or a generation being built (`_g<n>`). */
+export interface RmTables {
+  stories: string;
+  states: string;
+  items: string;
+  itemVersions: string;
+  statements: string;
+}
+
+/** Table names in `schema` with `suffix` (e.g. '' or '_g2'). */
+export function rmTables(schema: string, suffix = ''): RmTables {
+  if (!/^(_g[0-9]+)?$/.test(suffix)) throw new Error(`bad read-model table suffix ${suffix}`);
+  const q = quoteSchema(schema);
+  return {
+    stories: `${q}.rm_stories${suffix}`,
+    states: `${q}.rm_story_states${suffix}`,
+    items: `${q}.rm_items${suffix}`,
+    itemVersions: `${q}.rm_item_versions${suffix}`,
+    statements: `${q}.rm_statements${suffix}`,
+  };
+}
+
+/**
+ * SQL argument of the advisory lock a projection step holds for its whole
+ * transaction (`pg_try_advisory_xact_lock(hashtext($1))`); a rebuild's switch
+ * takes the same lock (blocking) to pause the live projector cleanly.
+ */
+export function projectionLockKey(schema: string, name: string): string {
+  return `projection:${schema}:${name}`;
+}
+
+/** What folding a batch produced: the touched statements per story and the item events, for writeTimelineRows. */
+export interface FoldedBatch {
+  touched: Map<string, Set<string>>;
+  itemEvents: Array<StoredEvent<Extract<TimelineEvent, { type: 'WireItemRecorded' }>>>;
+  /** Stories whose state changed. */
+  stories: Set<string>;
+}
+
+/** Fold events into `states` (mutated in place, missing stories start empty) with the shared `evolve`. */
+export function foldTimelineBatch(states: Map<string, StoryTimeline>, events: readonly StoredEvent[], into?: FoldedBatch): FoldedBatch {
+  const out: FoldedBatch = into ?? { touched: new Map(), itemEvents: [], stories: new Set() };
+  for (const ev of events) {
+    const e = ev as StoredEvent<TimelineEvent>;
+    const storyId = e.data.storyId;
+    const state = evolve(states.get(storyId) ?? initialState(storyId), e);
+    states.set(storyId, state);
+    out.stories.add(storyId);
+    let set = out.touched.get(storyId);
+    if (!set) out.touched.set(storyId, (set = new Set<string>()));
+    for (const id of touchedStatements(state, e)) set.add(id);
+    if (e.type === 'WireItemRecorded') out.itemEvents.push(e);
+  }
+  return out;
+}
+
 /** What one projection step did. */
 export interface ProjectionStep {
   applied: number;
@@ -25,14 +84,14 @@ export interface ProjectionStep {
  * applies nothing; after it, the checkpoint moved with the rows.
  */
 export class TimelineProjection {
-  private readonly s: string;
+  private readonly t: RmTables;
 
   constructor(
     private readonly pool: Pool,
     private readonly log: PgEventLog,
     private readonly opts: { schema: string; batchSize: number; name?: string },
   ) {
-    this.s = quoteSchema(opts.schema);
+    this.t = rmTables(opts.schema);
   }
 
   private get name(): string {
@@ -48,7 +107,7 @@ export class TimelineProjection {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const lock = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok`, [`projection:${this.opts.schema}:${this.name}`]);
+      const lock = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok`, [projectionLockKey(this.opts.schema, this.name)]);
       if (!lock.rows[0].ok) {
         await client.query('ROLLBACK');
         return { applied: 0, stories: [], position: '0' };
@@ -73,114 +132,164 @@ export class TimelineProjection {
 
   /** Fold events into the stored states and write the touched rows. */
   private async apply(client: PoolClient, events: StoredEvent[]): Promise<string[]> {
-    const s = this.s;
     const storyIds = [...new Set(events.map((e) => (e as StoredEvent<TimelineEvent>).data.storyId))];
-    const states = new Map<string, StoryTimeline>();
-    const loaded = await client.query<{ story_id: string; state: StoryTimeline }>(
-      `SELECT story_id, state FROM ${s}.rm_story_states WHERE story_id = ANY($1::uuid[])`,
-      [storyIds],
-    );
-    for (const r of loaded.rows) states.set(r.story_id, r.state);
-    const sigRows = await client.query<{ story_id: string; signature: StorySignature | null }>(
-      `SELECT story_id, signature FROM ${s}.rm_stories WHERE story_id = ANY($1::uuid[])`,
-      [storyIds],
-    );
-    const signatures = new Map(sigRows.rows.map((r) => [r.story_id, r.signature ?? undefined]));
-
-    const touched = new Map<string, Set<string>>();
-    const itemEvents: Array<StoredEvent<Extract<TimelineEvent, { type: 'WireItemRecorded' }>>> = [];
-    for (const ev of events) {
-      const e = ev as StoredEvent<TimelineEvent>;
-      const storyId = e.data.storyId;
-      const state = evolve(states.get(storyId) ?? initialState(storyId), e);
-      states.set(storyId, state);
-      const set = touched.get(storyId) ?? new Set<string>();
-      for (const id of touchedStatements(state, e)) set.add(id);
-      touched.set(storyId, set);
-      if (e.type === 'WireItemRecorded') itemEvents.push(e);
-    }
-
-    for (const e of itemEvents) {
-      const { item, storyId } = e.data;
-      await client.query(
-        `INSERT INTO ${s}.rm_item_versions (uri, version, story_id, event_id, headline, body_text)
-         VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (uri, version) DO NOTHING`,
-        [item.uri, item.version, storyId, e.eventId, item.headline, item.body_text],
-      );
-      const cur = states.get(storyId)!.items[item.uri];
-      await client.query(
-        `INSERT INTO ${s}.rm_items (uri, story_id, version, pubstatus, headline, firstcreated, versioncreated, ednote)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
-         ON CONFLICT (uri) DO UPDATE SET story_id = EXCLUDED.story_id, version = EXCLUDED.version, pubstatus = EXCLUDED.pubstatus,
-           headline = EXCLUDED.headline, firstcreated = EXCLUDED.firstcreated, versioncreated = EXCLUDED.versioncreated, ednote = EXCLUDED.ednote`,
-        [cur.uri, storyId, cur.version, cur.pubstatus, cur.headline, cur.firstcreated, cur.versioncreated, cur.ednote],
-      );
-      if (cur.version === item.version && item.pubstatus === 'usable') {
-        const stmts = Object.values(states.get(storyId)!.statements).filter((st) => st.itemUri === item.uri && st.itemVersion === item.version);
-        signatures.set(storyId, updateStorySignature(signatures.get(storyId), storyId, item, stmts.map(asExtracted)));
-      }
-    }
-
-    const ids: string[] = [];
-    const stories: string[] = [];
-    const statuses: string[] = [];
-    const sortKeys: string[] = [];
-    const speakers: string[] = [];
-    const speakerIds: string[] = [];
-    const docs: string[] = [];
-    for (const [storyId, set] of touched) {
-      const state = states.get(storyId)!;
-      for (const id of set) {
-        const st = state.statements[id];
-        if (!st) continue;
-        ids.push(id);
-        stories.push(storyId);
-        statuses.push(st.status);
-        sortKeys.push(saidAtSortKey(st));
-        speakers.push(st.source.name);
-        speakerIds.push(st.source.speakerId);
-        docs.push(JSON.stringify(st));
-      }
-    }
-    if (ids.length) {
-      await client.query(
-        `INSERT INTO ${s}.rm_statements (statement_id, story_id, status, sort_key, speaker, speaker_id, doc)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[])
-         ON CONFLICT (statement_id) DO UPDATE SET story_id = EXCLUDED.story_id, status = EXCLUDED.status, sort_key = EXCLUDED.sort_key,
-           speaker = EXCLUDED.speaker, speaker_id = EXCLUDED.speaker_id, doc = EXCLUDED.doc`,
-        [ids, stories, statuses, sortKeys, speakers, speakerIds, docs],
-      );
-    }
-
-    for (const [storyId, state] of states) {
-      const active = Object.values(state.statements).filter((st) => st.status === 'active');
-      const keys = active.map(saidAtSortKey).sort();
-      await client.query(
-        `INSERT INTO ${s}.rm_story_states (story_id, state) VALUES ($1, $2)
-         ON CONFLICT (story_id) DO UPDATE SET state = EXCLUDED.state`,
-        [storyId, JSON.stringify(state)],
-      );
-      await client.query(
-        `INSERT INTO ${s}.rm_stories (story_id, title, item_count, statement_count, first_said, last_said, updated_at, last_global_position, signature)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
-         ON CONFLICT (story_id) DO UPDATE SET title = EXCLUDED.title, item_count = EXCLUDED.item_count, statement_count = EXCLUDED.statement_count,
-           first_said = EXCLUDED.first_said, last_said = EXCLUDED.last_said, updated_at = EXCLUDED.updated_at,
-           last_global_position = EXCLUDED.last_global_position, signature = EXCLUDED.signature`,
-        [
-          storyId,
-          state.title,
-          Object.values(state.items).filter((i) => i.pubstatus === 'usable').length,
-          active.length,
-          keys[0] ?? null,
-          keys[keys.length - 1] ?? null,
-          state.lastRecordedAt,
-          state.lastGlobalPosition,
-          signatures.get(storyId) ? JSON.stringify(signatures.get(storyId)) : null,
-        ],
-      );
-    }
-    return [...states.keys()];
+    const states = await loadStoryStates(client, this.t, storyIds);
+    const batch = foldTimelineBatch(states, events);
+    await writeTimelineRows(client, this.t, states, batch);
+    return [...batch.stories];
   }
+}
+
+/** The stored states of some stories (absent stories are simply missing from the map). */
+export async function loadStoryStates(client: Pick<PoolClient, 'query'>, t: RmTables, storyIds: string[]): Promise<Map<string, StoryTimeline>> {
+  const loaded = await client.query<{ story_id: string; state: StoryTimeline }>(
+    `SELECT story_id, state FROM ${t.states} WHERE story_id = ANY($1::uuid[])`,
+    [storyIds],
+  );
+  return new Map(loaded.rows.map((r) => [r.story_id, r.state]));
+}
+
+/**
+ * Write what a folded batch touched, on the caller's transaction: item
+ * versions and current items, the touched statements, and per touched story
+ * its state, summary and signature. Multi-row statements (unnest), so the
+ * cost per batch is a handful of round trips, not one per event.
+ */
+export async function writeTimelineRows(client: Pick<PoolClient, 'query'>, t: RmTables, states: Map<string, StoryTimeline>, batch: FoldedBatch): Promise<void> {
+  const storyIds = [...batch.stories];
+  const sigRows = await client.query<{ story_id: string; signature: StorySignature | null }>(
+    `SELECT story_id, signature FROM ${t.stories} WHERE story_id = ANY($1::uuid[])`,
+    [storyIds],
+  );
+  const signatures = new Map<string, StorySignature | undefined>(sigRows.rows.map((r) => [r.story_id, r.signature ?? undefined]));
+
+  // Statements per item version, grouped once per story (not scanned once per item event).
+  const grouped = new Map<string, Map<string, TimelineStatement[]>>();
+  const byItemVersion = (storyId: string): Map<string, TimelineStatement[]> => {
+    let g = grouped.get(storyId);
+    if (!g) {
+      g = new Map();
+      for (const st of Object.values(states.get(storyId)!.statements)) {
+        const k = `${st.itemUri}\u001f${st.itemVersion}`;
+        const list = g.get(k);
+        if (list) list.push(st);
+        else g.set(k, [st]);
+      }
+      grouped.set(storyId, g);
+    }
+    return g;
+  };
+  const versions = new Map<string, unknown[]>();
+  const items = new Map<string, unknown[]>();
+  for (const e of batch.itemEvents) {
+    const { item, storyId } = e.data;
+    const vk = `${item.uri}\u001f${item.version}`;
+    if (!versions.has(vk)) versions.set(vk, [item.uri, item.version, storyId, e.eventId, item.headline, item.body_text]);
+    const cur = states.get(storyId)!.items[item.uri];
+    items.set(cur.uri, [cur.uri, storyId, cur.version, cur.pubstatus, cur.headline, cur.firstcreated, cur.versioncreated, cur.ednote]);
+    if (cur.version === item.version && item.pubstatus === 'usable') {
+      const stmts = byItemVersion(storyId).get(vk) ?? [];
+      signatures.set(storyId, updateStorySignature(signatures.get(storyId), storyId, item, stmts.map(asExtracted)));
+    }
+  }
+  if (versions.size) {
+    const cols = columns([...versions.values()], 6);
+    await client.query(
+      `INSERT INTO ${t.itemVersions} (uri, version, story_id, event_id, headline, body_text)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::uuid[], $5::text[], $6::text[])
+       ON CONFLICT (uri, version) DO NOTHING`,
+      cols,
+    );
+  }
+  if (items.size) {
+    const cols = columns([...items.values()], 8);
+    await client.query(
+      `INSERT INTO ${t.items} (uri, story_id, version, pubstatus, headline, firstcreated, versioncreated, ednote)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+       ON CONFLICT (uri) DO UPDATE SET story_id = EXCLUDED.story_id, version = EXCLUDED.version, pubstatus = EXCLUDED.pubstatus,
+         headline = EXCLUDED.headline, firstcreated = EXCLUDED.firstcreated, versioncreated = EXCLUDED.versioncreated, ednote = EXCLUDED.ednote`,
+      cols,
+    );
+  }
+
+  const ids: string[] = [];
+  const stories: string[] = [];
+  const statuses: string[] = [];
+  const sortKeys: string[] = [];
+  const speakers: string[] = [];
+  const speakerIds: string[] = [];
+  const docs: string[] = [];
+  for (const [storyId, set] of batch.touched) {
+    const state = states.get(storyId)!;
+    for (const id of set) {
+      const st = state.statements[id];
+      if (!st) continue;
+      ids.push(id);
+      stories.push(storyId);
+      statuses.push(st.status);
+      sortKeys.push(saidAtSortKey(st));
+      speakers.push(st.source.name);
+      speakerIds.push(st.source.speakerId);
+      docs.push(JSON.stringify(st));
+    }
+  }
+  if (ids.length) {
+    await client.query(
+      `INSERT INTO ${t.statements} (statement_id, story_id, status, sort_key, speaker, speaker_id, doc)
+       SELECT u.id, u.story, u.status, u.sort_key, u.speaker, u.speaker_id, d.doc::jsonb
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[]) WITH ORDINALITY AS u(id, story, status, sort_key, speaker, speaker_id, n)
+         JOIN json_array_elements($7::json) WITH ORDINALITY AS d(doc, n) USING (n)
+       ON CONFLICT (statement_id) DO UPDATE SET story_id = EXCLUDED.story_id, status = EXCLUDED.status, sort_key = EXCLUDED.sort_key,
+         speaker = EXCLUDED.speaker, speaker_id = EXCLUDED.speaker_id, doc = EXCLUDED.doc`,
+      // The documents travel as ONE json array (joined by ordinality), not a jsonb[] literal: about 2x faster to send and parse.
+      [ids, stories, statuses, sortKeys, speakers, speakerIds, `[${docs.join(',')}]`],
+    );
+  }
+
+  const rows: unknown[][] = [];
+  const stateDocs: string[] = [];
+  for (const storyId of storyIds) {
+    const state = states.get(storyId)!;
+    const active = Object.values(state.statements).filter((st) => st.status === 'active');
+    const keys = active.map(saidAtSortKey).sort();
+    stateDocs.push(JSON.stringify(state));
+    const sig = signatures.get(storyId);
+    rows.push([
+      storyId,
+      state.title,
+      Object.values(state.items).filter((i) => i.pubstatus === 'usable').length,
+      active.length,
+      keys[0] ?? null,
+      keys[keys.length - 1] ?? null,
+      state.lastRecordedAt,
+      state.lastGlobalPosition,
+      sig ? JSON.stringify(sig) : null,
+    ]);
+  }
+  if (storyIds.length) {
+    await client.query(
+      `INSERT INTO ${t.states} (story_id, state)
+       SELECT u.id, d.state::jsonb FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n)
+         JOIN json_array_elements($2::json) WITH ORDINALITY AS d(state, n) USING (n)
+       ON CONFLICT (story_id) DO UPDATE SET state = EXCLUDED.state`,
+      [storyIds, `[${stateDocs.join(',')}]`],
+    );
+    await client.query(
+      `INSERT INTO ${t.stories} (story_id, title, item_count, statement_count, first_said, last_said, updated_at, last_global_position, signature)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::bigint[], $9::jsonb[])
+       ON CONFLICT (story_id) DO UPDATE SET title = EXCLUDED.title, item_count = EXCLUDED.item_count, statement_count = EXCLUDED.statement_count,
+         first_said = EXCLUDED.first_said, last_said = EXCLUDED.last_said, updated_at = EXCLUDED.updated_at,
+         last_global_position = EXCLUDED.last_global_position, signature = EXCLUDED.signature`,
+      columns(rows, 9),
+    );
+  }
+}
+
+/** Rows to column arrays (for unnest). */
+function columns(rows: unknown[][], width: number): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: width }, () => []);
+  for (const r of rows) for (let i = 0; i < width; i++) cols[i].push(r[i]);
+  return cols;
 }
 
 /** A timeline statement in the extractor's output shape (for the story signature). */

@@ -71,6 +71,35 @@ export interface StoryTimeline {
   lastRecordedAt: string | null;
 }
 
+/**
+ * Per-item index of statement ids, kept beside a state (never serialized:
+ * a state loaded from JSON gets it rebuilt on first use, in one pass). It
+ * keeps `evolve` linear: an item version touches its own statements only,
+ * instead of scanning the whole story (10,000 events replayed in ms, not s).
+ * Rebuilt when `state.statements` is replaced by another object.
+ */
+const ITEM_INDEX = new WeakMap<StoryTimeline, { statements: StoryTimeline['statements']; byItem: Map<string, string[]> }>();
+
+function statementsOfItem(state: StoryTimeline, uri: string): string[] {
+  let idx = ITEM_INDEX.get(state);
+  if (!idx || idx.statements !== state.statements) {
+    const byItem = new Map<string, string[]>();
+    for (const s of Object.values(state.statements)) {
+      const list = byItem.get(s.itemUri);
+      if (list) list.push(s.statementId);
+      else byItem.set(s.itemUri, [s.statementId]);
+    }
+    idx = { statements: state.statements, byItem };
+    ITEM_INDEX.set(state, idx);
+  }
+  let list = idx.byItem.get(uri);
+  if (!list) {
+    list = [];
+    idx.byItem.set(uri, list);
+  }
+  return list;
+}
+
 /** The empty timeline of a story. */
 export function initialState(storyId: string): StoryTimeline {
   return { storyId, title: '', items: {}, statements: {}, eventCount: 0, lastGlobalPosition: '0', lastRecordedAt: null };
@@ -119,8 +148,9 @@ export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline 
         lateVersions: current?.lateVersions ?? [],
       };
       const next: StatementStatus = item.pubstatus === 'usable' ? 'superseded' : 'withdrawn';
-      for (const s of Object.values(state.statements)) {
-        if (s.itemUri !== item.uri || s.itemVersion >= item.version || s.status === next) continue;
+      for (const id of statementsOfItem(state, item.uri)) {
+        const s = state.statements[id];
+        if (s.itemVersion >= item.version || s.status === next) continue;
         s.status = next;
         s.recordedAt = e.recordedAt;
         s.eventIds.push(e.eventId);
@@ -137,6 +167,7 @@ export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline 
         return state;
       }
       const status: StatementStatus = !isCurrent ? 'superseded' : item && item.pubstatus !== 'usable' ? 'withdrawn' : 'active';
+      if (!existing) statementsOfItem(state, d.itemUri).push(d.statementId);
       state.statements[d.statementId] = {
         statementId: d.statementId,
         storyId: d.storyId,
@@ -171,9 +202,7 @@ export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline 
 export function touchedStatements(state: StoryTimeline, event: StoredEvent): string[] {
   const e = event as StoredEvent<TimelineEvent>;
   if (e.type === 'StatementRecorded') return [e.data.statementId];
-  if (e.type === 'WireItemRecorded') {
-    return Object.values(state.statements).filter((s) => s.itemUri === e.data.item.uri).map((s) => s.statementId);
-  }
+  if (e.type === 'WireItemRecorded') return [...statementsOfItem(state, e.data.item.uri)];
   return [];
 }
 
@@ -194,7 +223,8 @@ export function saidAtSortKey(s: Pick<TimelineStatement, 'saidAt' | 'itemDay'>):
  * first creation and the position in the text.
  */
 export function timelineEntries(state: StoryTimeline): TimelineEntry[] {
-  const active = Object.values(state.statements).filter((s) => s.status === 'active');
+  // Sorted first, so incoming relations are listed in timeline order too (as the read model's queries list them).
+  const active = Object.values(state.statements).filter((s) => s.status === 'active').sort(compareStatements);
   const incoming = new Map<string, TimelineEntry['incoming']>();
   for (const s of active) {
     for (const r of s.relations) {
@@ -203,9 +233,7 @@ export function timelineEntries(state: StoryTimeline): TimelineEntry[] {
       incoming.set(r.target, list);
     }
   }
-  return active
-    .sort(compareStatements)
-    .map((s) => ({ ...s, incoming: incoming.get(s.statementId) ?? [] }));
+  return active.map((s) => ({ ...s, incoming: incoming.get(s.statementId) ?? [] }));
 }
 
 /** Total order of statements on a timeline (said_at, item day, item uri, first mention offset, id). */

@@ -1,0 +1,86 @@
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BoundError, parseBound, StatementHistory, TimelineDiff } from '@timeline/audit';
+import type { VerifyReport } from '@timeline/event-log';
+import { AUDIT, AuditService, rethrowHttp } from './audit.service';
+
+const http = { notFound: (m: string) => new NotFoundException(m), badRequest: (m: object) => new BadRequestException(m) };
+
+/**
+ * Audit endpoints: timeline diffs between two moments, statement histories
+ * and hash-chain verification. All answers come from the log, replayed with
+ * the projector's `evolve`, never from the live read-model tables.
+ */
+@ApiTags('audit')
+@Controller()
+export class AuditController {
+  constructor(@Inject(AUDIT) private readonly audit: AuditService) {}
+
+  /**
+   * How a story's timeline changed between two moments. `from` and `to` are
+   * each a global position (whole number) or an ISO 8601 recorded time.
+   * Answer: `{ storyId, from, to, added, removed, changed }`; `from`/`to` state
+   * the global position, stream position, recordedAt and event count they
+   * reflect; each entry has `before`, `after` (statements, with saidAt = when
+   * it was said), `changedFields` and `events` (the events in between that
+   * touched it: eventId, type, positions, recordedAt, item uri/version, extractor).
+   * 400 when a bound is malformed or from lies after to; 404 for an unknown story.
+   */
+  @Get('stories/:id/timeline/diff')
+  @ApiOperation({ summary: 'Diff a story timeline between two moments (recorded times or global positions)' })
+  @ApiParam({ name: 'id', description: 'story id (uuid)' })
+  @ApiQuery({ name: 'from', required: true, description: 'global position (e.g. 120) or ISO 8601 recorded time (e.g. 2019-06-04T14:00:00Z)' })
+  @ApiQuery({ name: 'to', required: false, description: 'same forms as from; default: the head of the stream' })
+  @ApiOkResponse({ description: '{ storyId, from, to, added: DiffEntry[], removed: DiffEntry[], changed: DiffEntry[] }' })
+  @ApiBadRequestResponse({ description: 'malformed from/to, or from after to' })
+  @ApiNotFoundResponse({ description: 'No such story' })
+  async diff(@Param('id', new ParseUUIDPipe()) id: string, @Query('from') from?: string, @Query('to') to?: string): Promise<TimelineDiff> {
+    try {
+      if (from === undefined) throw new BoundError('from', 'from is required: a global position or an ISO 8601 recorded time');
+      const toBound = to === undefined ? { kind: 'head' as const } : parseBound(to, 'to');
+      return await this.audit.diff(id, parseBound(from, 'from'), toBound);
+    } catch (err) {
+      rethrowHttp(err, http);
+    }
+  }
+
+  /**
+   * Every event that touched a statement, oldest first: recorded, recorded
+   * again by a newer item version, re-extracted, late version, superseded by
+   * a corrected version, withdrawn by a kill, related (another statement
+   * points at it). Answer: `{ statementId, storyId, current, events: [{ kind,
+   * eventId, type, globalPosition, streamPosition, recordedAt, itemUri,
+   * itemVersion, pubstatus?, extractor?, statusAfter, relation? }] }`.
+   * 404 when no event records the statement.
+   */
+  @Get('statements/:id/history')
+  @ApiOperation({ summary: 'Every event that touched a statement' })
+  @ApiParam({ name: 'id', description: 'statement id (uuid)' })
+  @ApiOkResponse({ description: '{ statementId, storyId, current, events: HistoryEntry[] }' })
+  @ApiNotFoundResponse({ description: 'No such statement' })
+  async history(@Param('id', new ParseUUIDPipe()) id: string): Promise<StatementHistory> {
+    try {
+      return await this.audit.history(id);
+    } catch (err) {
+      rethrowHttp(err, http);
+    }
+  }
+
+  /**
+   * Recompute every stream's hash chain from the genesis hash and compare
+   * each stream's end with its sealed head. Answer (always 200; read `ok`):
+   * `{ ok, streamsChecked, eventsChecked, firstProblem?: { streamId,
+   * streamPosition, kind, message }, problems, headsDigest, durationMs,
+   * eventsPerSecond }`. Kinds: hash_mismatch (edited or forged row),
+   * prev_hash_mismatch / position_gap (deleted or inserted middle row),
+   * head_mismatch (newest rows deleted, or appended behind the writer's
+   * back), missing_head. Keep `headsDigest` outside the database to catch a
+   * rewrite of rows and heads together.
+   */
+  @Get('audit/verify')
+  @ApiOperation({ summary: 'Verify the hash chains of the whole log (tamper evidence)' })
+  @ApiOkResponse({ description: '{ ok, streamsChecked, eventsChecked, firstProblem?, problems, headsDigest, durationMs, eventsPerSecond }' })
+  verify(): Promise<VerifyReport & { durationMs: number; eventsPerSecond: number }> {
+    return this.audit.verify();
+  }
+}

@@ -1,0 +1,229 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
+import { buildBundle, positionBound, ReplayBound, replaySummary, timeBound, verifyBundle } from '@timeline/audit';
+import { loadConfig, requireDatabaseUrl, TimelineConfig } from '@timeline/config';
+import { storyStream } from '@timeline/events';
+import { ChainVerifier, createPool, PgEventLog } from '@timeline/event-log';
+import { AuditQueries, rebuildTimeline, TIMELINE_PROJECTION } from '@timeline/read-model';
+import { openDatabase } from '@timeline/runtime';
+import { formatTimeline } from './print-timeline';
+
+/** Where the audit commands write: data to `out` (stdout), progress and messages to `err` (stderr). */
+export interface AuditIo {
+  out: NodeJS.WritableStream & { columns?: number };
+  err: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Environment to read the configuration from (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Show progress bars even when `err` is not a terminal. */
+  forceProgress?: boolean;
+}
+
+/** Exit codes: 0 ok, 1 usage or runtime error, 2 tampering / a bundle that does not verify. */
+export const EXIT_TAMPERED = 2;
+
+function progressBar(io: AuditIo, format: string): SingleBar | null {
+  if (!io.forceProgress && !io.err.isTTY) return null;
+  return new SingleBar({ format, stream: io.err, etaBuffer: 50, fps: 10, noTTYOutput: !!io.forceProgress, notTTYSchedule: 1000 }, Presets.shades_classic);
+}
+
+async function withLog<T>(cfg: TimelineConfig, fn: (log: PgEventLog, q: AuditQueries) => Promise<T>): Promise<T> {
+  const pool = createPool(requireDatabaseUrl(cfg), { max: 2, applicationName: 'timeline-audit' });
+  try {
+    return await fn(new PgEventLog(pool, { schema: cfg.databaseSchema }), new AuditQueries(pool, cfg.databaseSchema));
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+/**
+ * `timeline audit verify`: recompute every hash chain of the log (streamed
+ * in pages, progress bar with events/s on a terminal). Prints a summary (or
+ * `--json`: the VerifyReport plus durationMs and eventsPerSecond) and names
+ * the first bad stream and position.
+ * @returns 0 when intact, 2 when tampering was found.
+ */
+export async function auditVerify(opts: { json?: boolean }, io: AuditIo): Promise<number> {
+  const cfg = loadConfig(io.env ?? process.env);
+  return withLog(cfg, async (log, q) => {
+    const total = await q.eventCount();
+    const bar = progressBar(io, 'verify [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}');
+    const t0 = performance.now();
+    bar?.start(Math.max(total, 1), 0, { speed: 0 });
+    const report = await log.verifyChains({
+      onProgress: (n) => bar?.update(n, { speed: Math.round((n * 1000) / Math.max(1, performance.now() - t0)) }),
+    });
+    bar?.stop();
+    const durationMs = Math.round(performance.now() - t0);
+    const eventsPerSecond = Math.round((report.eventsChecked * 1000) / Math.max(1, durationMs));
+    if (opts.json) {
+      io.out.write(JSON.stringify({ ...report, durationMs, eventsPerSecond }, null, 2) + '\n');
+    } else {
+      io.out.write(`checked ${report.eventsChecked} events in ${report.streamsChecked} streams in ${durationMs} ms (${eventsPerSecond} events/s)\n`);
+      io.out.write(`heads digest ${report.headsDigest} (keep it outside the database)\n`);
+      if (report.ok) io.out.write('OK: every hash chain is intact and ends at its sealed head\n');
+      else {
+        const p = report.firstProblem!;
+        io.out.write(`TAMPERED: first bad position: stream ${p.streamId} position ${p.streamPosition} (${p.kind}): ${p.message}\n`);
+        for (const x of report.problems.slice(1, 20)) io.out.write(`  also: stream ${x.streamId} position ${x.streamPosition} (${x.kind})\n`);
+      }
+    }
+    return report.ok ? 0 : EXIT_TAMPERED;
+  });
+}
+
+function boundOf(o: { asOf?: string; position?: string }): ReplayBound {
+  if (o.asOf !== undefined && o.position !== undefined) throw new Error('give --as-of or --position, not both');
+  if (o.asOf !== undefined) return timeBound(o.asOf, '--as-of');
+  if (o.position !== undefined) return positionBound(o.position, '--position');
+  return { kind: 'head' };
+}
+
+/**
+ * `timeline audit export --story <id> [--as-of <ISO> | --position <n>]`:
+ * write the story's audit bundle (NDJSON: manifest, raw events with their
+ * chain hashes, links to the sealed head) to stdout.
+ * @returns 0; 1 for an unknown story.
+ */
+export async function auditExport(opts: { story: string; asOf?: string; position?: string }, io: AuditIo): Promise<number> {
+  const cfg = loadConfig(io.env ?? process.env);
+  const bound = boundOf(opts);
+  return withLog(cfg, async (_log, q) => {
+    const streamId = storyStream(opts.story);
+    const head = await q.streamHead(streamId);
+    if (!head || head.position === 0) throw new Error(`no story ${opts.story} (stream ${streamId} has no events)`);
+    const events = (await q.rawStream(streamId)).filter((e) => e.streamPosition <= head.position);
+    // Check the story's own chain before exporting it (the whole log: `timeline audit verify`).
+    const chain = new ChainVerifier();
+    for (const e of events) chain.push({ ...e, headPosition: head.position, headHash: head.hash });
+    chain.finish();
+    const { lines, manifest } = buildBundle({
+      storyId: opts.story,
+      streamId,
+      events,
+      sealedHead: head,
+      headsDigest: await q.headsDigest(),
+      bound,
+      exportedAt: new Date().toISOString(),
+    });
+    for (const l of lines) io.out.write(l + '\n');
+    io.err.write(`exported ${manifest.events} events of ${streamId} (${manifest.timeline.statements} statements on the timeline as of ${manifest.lastRecordedAt ?? 'the start'})\n`);
+    if (chain.problems.length) io.err.write(`warning: the story's chain does not verify (${chain.problems[0].message}); the bundle carries what is stored and will not verify either\n`);
+    return 0;
+  });
+}
+
+/**
+ * `timeline audit verify-bundle <file>`: check a bundle offline (no
+ * database): chain hashes from the genesis hash, completeness, links to the
+ * sealed head, then replay it with `evolve` and print the as-of timeline
+ * (`--json`: the report with the timeline).
+ * @returns 0 when it verifies, 2 when not.
+ */
+export function auditVerifyBundle(file: string, opts: { json?: boolean }, io: AuditIo): number {
+  const text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  const r = verifyBundle(text);
+  if (opts.json) {
+    const { replay, ...rest } = r;
+    io.out.write(JSON.stringify({ ...rest, reflects: replay?.reflects ?? null, statements: replay?.entries ?? [] }, null, 2) + '\n');
+    return r.ok ? 0 : EXIT_TAMPERED;
+  }
+  const m = r.manifest;
+  if (m) io.out.write(`bundle of story ${m.storyId}: ${r.eventsChecked} events, ${r.linksChecked} links to the sealed head at position ${m.sealedHead.position}; exported ${m.exportedAt}\n`);
+  if (r.replay) {
+    const requested = m?.requested.asOf ? `as of ${m.requested.asOf}` : m?.requested.position ? `up to position ${m.requested.position}` : 'at export';
+    io.out.write(`timeline ${requested} (reflects global position ${r.replay.reflects.globalPosition}, recorded ${r.replay.reflects.recordedAt ?? '-'}):\n`);
+    io.out.write(formatTimeline(replaySummary(r.replay), r.replay.entries, io.out.columns || 150) + '\n');
+  }
+  if (r.ok) io.out.write('OK: chain intact from the genesis hash to the sealed head; timeline reproduced\n');
+  else for (const p of r.problems) io.out.write(`BAD: line ${p.line}${p.streamPosition !== undefined ? ` (stream position ${p.streamPosition})` : ''}: ${p.message}\n`);
+  return r.ok ? 0 : EXIT_TAMPERED;
+}
+
+/**
+ * `timeline projections rebuild [--projection timeline]`: rebuild the read
+ * model into new tables while the old ones keep serving, catch up, switch
+ * atomically (rebuildTimeline). Progress bar with events/s and ETA.
+ * @returns 0.
+ */
+export async function projectionsRebuild(opts: { projection: string; batch?: string; json?: boolean }, io: AuditIo): Promise<number> {
+  const cfg = loadConfig(io.env ?? process.env);
+  const db = await openDatabase({ ...cfg, pgPoolMax: Math.max(3, Math.min(cfg.pgPoolMax, 4)) }, 'timeline-rebuild');
+  try {
+    const bar = progressBar(io, 'rebuild {projection} g{generation} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted} | {phase}');
+    let started = false;
+    const report = await rebuildTimeline(db.pool, db.log, {
+      schema: cfg.databaseSchema,
+      projection: opts.projection,
+      batchSize: opts.batch ? Number(opts.batch) : undefined,
+      onProgress: (p) => {
+        if (p.phase === 'done') return; // the summary line follows
+        const payload = { projection: opts.projection, generation: p.generation, phase: p.phase, speed: Math.round((p.applied * 1000) / Math.max(1, p.elapsedMs)) };
+        if (!started) {
+          bar?.start(Math.max(1, p.total), p.applied, payload);
+          started = true;
+        } else {
+          bar?.setTotal(Math.max(1, p.total));
+          bar?.update(p.applied, payload);
+        }
+      },
+    });
+    bar?.stop();
+    if (opts.json) io.out.write(JSON.stringify(report, null, 2) + '\n');
+    else {
+      io.out.write(
+        `rebuilt ${report.projection}: generation ${report.generation} replaces ${report.previousGeneration}; ${report.events} events ` +
+          `(${report.switchEvents} caught up during the switch, which held the projector for ${report.switchMs} ms), ${report.stories} stories, ` +
+          `${report.durationMs} ms, ${report.eventsPerSecond} events/s\n`,
+      );
+    }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Register `timeline audit …` (verify, export, verify-bundle) and
+ * `timeline projections rebuild` on the program. Errors propagate to
+ * runCli (one-line message, exit code 1); tampering sets exit code 2.
+ */
+export function registerAuditCommands(program: Command, io: AuditIo = { out: process.stdout, err: process.stderr }): Command {
+  const audit = program.command('audit').description('Audit the log: verify hash chains, export a story with chain proofs, verify a bundle offline.');
+  audit
+    .command('verify')
+    .description('Recompute every hash chain and compare with the sealed heads; names the first bad stream and position (exit 2 when tampered).')
+    .option('--json', 'print the report as JSON')
+    .action(async (o) => {
+      process.exitCode = await auditVerify({ json: o.json }, io);
+    });
+  audit
+    .command('export')
+    .description("Write a story's audit bundle (NDJSON: manifest, events with chain hashes, links to the sealed head) to stdout.")
+    .requiredOption('--story <id>', 'story id (uuid)')
+    .addOption(new Option('--as-of <time>', 'ISO 8601 recorded time: export the events the log held then'))
+    .addOption(new Option('--position <n>', 'global position: export the events up to it'))
+    .action(async (o) => {
+      process.exitCode = await auditExport({ story: o.story, asOf: o.asOf, position: o.position }, io);
+    });
+  audit
+    .command('verify-bundle')
+    .argument('<file>', 'bundle written by `timeline audit export` (- for standard input)')
+    .description('Check a bundle offline (no database) and print the as-of timeline it reproduces (exit 2 when it does not verify).')
+    .option('--json', 'print the report and timeline as JSON')
+    .action((file: string, o) => {
+      process.exitCode = auditVerifyBundle(file, { json: o.json }, io);
+    });
+  program
+    .command('projections')
+    .description('Read-model projections.')
+    .command('rebuild')
+    .description('Rebuild a projection into new tables while the old ones serve, catch up with the log, switch atomically.')
+    .option('--projection <name>', 'projection to rebuild', TIMELINE_PROJECTION)
+    .option('--batch <n>', 'events per read (default 5000)')
+    .option('--json', 'print the report as JSON')
+    .action(async (o) => {
+      process.exitCode = await projectionsRebuild({ projection: o.projection, batch: o.batch, json: o.json }, io);
+    });
+  return program;
+}

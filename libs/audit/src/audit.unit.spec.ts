@@ -1,0 +1,183 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { chainHash, GENESIS_HASH, NewEvent } from '@timeline/events';
+import { evolve, initialState, timelineEntries } from '@timeline/timeline';
+import { syntheticStory } from '../../../test/support/synthetic-story';
+import {
+  buildBundle, diffTimeline, parseBound, positionBound, RawStoredEvent, readRawEvent, replayStory, statementHistory, timeBound, verifyBundle,
+} from './index';
+
+/** Store NewEvents as the writer would: positions, one minute apart, chained hashes. */
+function store(events: NewEvent[], start = Date.parse('2019-06-04T12:00:00Z')): RawStoredEvent[] {
+  let prev = GENESIS_HASH;
+  return events.map((e, i) => {
+    const recordedAt = new Date(start + i * 60_000).toISOString();
+    const base = { eventId: e.eventId, streamId: e.streamId, streamPosition: i + 1, type: e.type, schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata, recordedAt };
+    const hash = chainHash(prev, base);
+    const row = { ...base, globalPosition: String(100 + i), transactionId: String(1000 + i), prevHash: prev, hash };
+    prev = hash;
+    return JSON.parse(JSON.stringify(row)) as RawStoredEvent;
+  });
+}
+
+// 3 items of 4 statements; item 1 gets a corrected version 2 (statement 0 reworded), item 2 is killed.
+const story = syntheticStory({ key: 'audit-unit', events: 40, statementsPerItem: 4, correctEvery: 2, killEvery: 2 });
+const raw = store(story.events);
+const stored = raw.map(readRawEvent);
+
+describe('bounds', () => {
+  it('parses positions and ISO instants, and names the parameter of a bad one', () => {
+    expect(parseBound('42', 'from')).toEqual({ kind: 'position', globalPosition: '42' });
+    expect(parseBound('2019-06-04T14:00:00+02:00', 'to')).toEqual({ kind: 'time', asOf: '2019-06-04T12:00:00.000Z' });
+    expect(() => parseBound('yesterday', 'from')).toThrow(/from must be an ISO 8601 instant/);
+    expect(() => positionBound('-1')).toThrow(/position must be a global position/);
+    expect(() => timeBound('2019-13-45T00:00:00Z')).toThrow(/asOf/);
+  });
+});
+
+describe('as-of replay', () => {
+  it('given the whole stream, when replayed, then it equals the live fold (one evolve for both)', () => {
+    let live = initialState(story.storyId);
+    for (const e of stored) live = evolve(live, e);
+    const r = replayStory(story.storyId, stored);
+    expect(r.entries).toEqual(timelineEntries(live));
+    expect(r.reflects).toMatchObject({ globalPosition: raw[raw.length - 1].globalPosition, streamPosition: raw.length, eventCount: raw.length, requested: {} });
+  });
+
+  it('given a recorded time, then it folds the prefix recorded up to it and states the position and time it reflects', () => {
+    const r = replayStory(story.storyId, stored, timeBound(raw[4].recordedAt));
+    expect(r.reflects).toMatchObject({ eventCount: 5, streamPosition: 5, globalPosition: raw[4].globalPosition, recordedAt: raw[4].recordedAt });
+    expect(r.entries).toHaveLength(4);
+    const before = replayStory(story.storyId, stored, timeBound('2019-06-04T11:00:00Z'));
+    expect(before.entries).toEqual([]);
+    expect(before.reflects).toMatchObject({ eventCount: 0, globalPosition: '0', recordedAt: null });
+  });
+
+  it('given a global position, then it folds up to and including it', () => {
+    expect(replayStory(story.storyId, stored, positionBound(raw[9].globalPosition)).reflects.eventCount).toBe(10);
+  });
+});
+
+describe('diff', () => {
+  const v2 = raw.findIndex((e) => e.type === 'WireItemRecorded' && (e.data as any).item.version === 2);
+  const kill = raw.findIndex((e) => e.type === 'WireItemRecorded' && (e.data as any).item.pubstatus === 'canceled');
+
+  it('given a corrected version, then the reworded statement is removed (superseded) and its new wording added, each with its events', () => {
+    const d = diffTimeline(story.storyId, stored, positionBound(raw[v2 - 1].globalPosition), positionBound(raw[v2 + 4].globalPosition));
+    expect(d.removed).toHaveLength(1);
+    expect(d.removed[0].after!.status).toBe('superseded');
+    expect(d.removed[0].events.map((e) => e.eventId)).toEqual([raw[v2].eventId]);
+    expect(d.added).toHaveLength(1);
+    expect(d.added[0].after!.content).toMatch(/\(corrected\)$/);
+    expect(d.added[0].events[0]).toMatchObject({ type: 'StatementRecorded', itemVersion: 2, extractor: { name: 'rules', version: '1.0.0' } });
+    // The three unchanged statements now cite version 2: a change of provenance, not of content.
+    expect(d.changed).toHaveLength(3);
+    expect(d.changed[0].changedFields).toEqual(['itemVersion', 'mentions']);
+    expect(d.from.eventCount).toBe(v2);
+    expect(d.to.eventCount).toBe(v2 + 5);
+  });
+
+  it('given a kill, then all the item statements are removed as withdrawn', () => {
+    const d = diffTimeline(story.storyId, stored, positionBound(raw[kill - 1].globalPosition), positionBound(raw[kill].globalPosition));
+    expect(d.removed.length).toBe(4);
+    expect(d.removed.every((x) => x.after!.status === 'withdrawn' && x.events[0].pubstatus === 'canceled')).toBe(true);
+    expect(d.added).toEqual([]);
+  });
+
+  it('rejects from after to', () => {
+    expect(() => diffTimeline(story.storyId, stored, positionBound('120'), positionBound('101'))).toThrow(/from .* lies after to/);
+  });
+});
+
+describe('statement history', () => {
+  it('lists recorded, recorded again by the correction, and withdrawn by the kill, with item versions and extractor', () => {
+    const kept = (raw[7].data as any).statementId; // statement 1 of item 1, unchanged by the correction
+    const h = statementHistory(story.storyId, kept, stored)!;
+    expect(h.events.map((e) => [e.kind, e.itemVersion])).toEqual(
+      expect.arrayContaining([
+        ['recorded', 1],
+        ['recorded_again', 2],
+      ]),
+    );
+    expect(h.events[0]).toMatchObject({ itemUri: (raw[7].data as any).itemUri, extractor: { version: '1.0.0' } });
+    expect(h.events.at(-1)).toMatchObject({ kind: 'withdrawn', pubstatus: 'canceled', itemVersion: 3 });
+    const reworded = (raw[6].data as any).statementId;
+    const h2 = statementHistory(story.storyId, reworded, stored)!;
+    expect(h2.events.map((e) => e.kind)).toContain('superseded');
+    expect(h2.current.status).not.toBe('active');
+    expect(statementHistory(story.storyId, '00000000-0000-4000-8000-000000000000', stored)).toBeNull();
+  });
+
+  it('lists statements pointing at it as related', () => {
+    const targets = stored.filter((e) => e.type === 'StatementRecorded').flatMap((e) => (e.data as any).relations.map((r: any) => r.target));
+    const h = statementHistory(story.storyId, targets[0], stored)!;
+    expect(h.events.some((e) => e.kind === 'related' && e.relation?.type === 'contradicts')).toBe(true);
+  });
+});
+
+describe('audit bundle', () => {
+  const head = { position: raw.length, hash: raw[raw.length - 1].hash };
+  const build = (bound = timeBound(raw[19].recordedAt)) =>
+    buildBundle({ storyId: story.storyId, streamId: story.streamId, events: raw, sealedHead: head, headsDigest: 'f'.repeat(64), bound, exportedAt: '2026-01-01T00:00:00.000Z' });
+
+  it('verifies offline and reproduces the as-of timeline', () => {
+    const b = build();
+    expect(b.manifest).toMatchObject({ events: 20, lastStreamPosition: 20, sealedHead: head, requested: { asOf: raw[19].recordedAt } });
+    expect(b.lines).toHaveLength(1 + 20 + (raw.length - 20));
+    const r = verifyBundle(b.lines.join('\n') + '\n');
+    expect(r.problems).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.replay!.entries).toEqual(replayStory(story.storyId, stored, timeBound(raw[19].recordedAt)).entries);
+  });
+
+  const tamper = (fn: (lines: any[]) => any[]) => {
+    const lines = build().lines.map((l) => JSON.parse(l));
+    return verifyBundle(fn(lines).map((l) => JSON.stringify(l)).join('\n'));
+  };
+
+  it('detects an edited event and names its stream position', () => {
+    const r = tamper((ls) => {
+      ls[5].data.content = 'Forged words';
+      return ls;
+    });
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ streamPosition: 5, message: expect.stringMatching(/hash differs/) });
+  });
+
+  it('detects a deleted middle event', () => {
+    const r = tamper((ls) => ls.filter((_, i) => i !== 3));
+    expect(r.problems[0]).toMatchObject({ streamPosition: 3, message: expect.stringMatching(/missing/) });
+  });
+
+  it('detects deleted newest events (the links no longer reach the sealed head)', () => {
+    const r = tamper((ls) => ls.slice(0, 18));
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.message).join('\n')).toMatch(/manifest says 20 events|sealed head/);
+  });
+
+  it('detects a forged event inserted with a correctly chained hash', () => {
+    const r = tamper((ls) => {
+      const prev = ls[20];
+      const forged = { ...prev, eventId: '11111111-1111-4111-8111-111111111111', streamPosition: 21, prevHash: prev.hash };
+      forged.hash = chainHash(prev.hash, forged);
+      return [...ls.slice(0, 21), forged, ...ls.slice(21)];
+    });
+    expect(r.ok).toBe(false);
+    expect(r.problems[0].streamPosition).toBe(21);
+  });
+});
+
+describe('layering', () => {
+  it('libs/audit imports no framework, database or broker module', () => {
+    const files = readdirSync(__dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
+    const offenders: string[] = [];
+    for (const f of files) {
+      if (!statSync(path.join(__dirname, f)).isFile()) continue;
+      const src = readFileSync(path.join(__dirname, f), 'utf8');
+      for (const m of src.matchAll(/from\s+['"]([^'"]+)['"]/g)) {
+        if (/^@nestjs\/|^pg$|^@nats-io\/|^@electric-sql\/|^@timeline\/(event-log|messaging|read-model|runtime)$/.test(m[1])) offenders.push(`${f}: ${m[1]}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+import type { StoredEvent, TimelineEvent } from '@timeline/events';
+import { evolve, initialState, StatementStatus, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import { EventRef, eventRef } from './event-ref';
+
+/**
+ * How an event touched a statement:
+ * - `recorded`: first recorded (StatementRecorded);
+ * - `recorded_again`: a newer item version reported it again (same statement id);
+ * - `re_extracted`: recorded again by another extractor version;
+ * - `late_version`: recorded by an item version older than the current one (changes nothing);
+ * - `superseded`: a newer item version arrived without it (yet);
+ * - `withdrawn`: the item was killed (canceled) or withheld;
+ * - `related`: another statement was recorded with a relation to it (contradicts, supports, ...).
+ */
+export type HistoryKind = 'recorded' | 'recorded_again' | 're_extracted' | 'late_version' | 'superseded' | 'withdrawn' | 'related';
+
+/** One line of a statement's history. */
+export interface HistoryEntry extends EventRef {
+  readonly kind: HistoryKind;
+  /** The statement's status after this event (unchanged for `related`). */
+  readonly statusAfter: StatementStatus;
+  /** For `related`: the statement that points at this one, and how. */
+  readonly relation?: { type: string; fromStatementId: string };
+}
+
+/** GET /statements/:id/history. */
+export interface StatementHistory {
+  readonly statementId: string;
+  readonly storyId: string;
+  /** The statement as the stream's last event leaves it (any status). */
+  readonly current: TimelineStatement;
+  /** Every event that touched it, oldest first. */
+  readonly events: HistoryEntry[];
+}
+
+/**
+ * Every event of a story's stream that touched one statement, found by
+ * replaying the stream with `evolve` and watching the statement change.
+ * @param events the story stream in stream-position order (upcast, validated).
+ * @returns null when no event of the stream records the statement.
+ */
+export function statementHistory(storyId: string, statementId: string, events: readonly StoredEvent[]): StatementHistory | null {
+  let state: StoryTimeline = initialState(storyId);
+  const out: HistoryEntry[] = [];
+  for (const ev of events) {
+    const e = ev as StoredEvent<TimelineEvent>;
+    const prev = state.statements[statementId];
+    const was = prev ? { status: prev.status, itemVersion: prev.itemVersion, extractor: prev.extractor.version, touched: prev.eventIds.length } : null;
+    state = evolve(state, e);
+    const now = state.statements[statementId];
+    if (!now) continue;
+    if (e.type === 'StatementRecorded' && e.data.statementId !== statementId) {
+      for (const r of e.data.relations) {
+        if (r.target === statementId) out.push({ ...eventRef(e), kind: 'related', statusAfter: now.status, relation: { type: r.type, fromStatementId: e.data.statementId } });
+      }
+      continue;
+    }
+    if (was && now.eventIds.length === was.touched) continue;
+    let kind: HistoryKind;
+    if (e.type === 'StatementRecorded') {
+      if (!was) kind = 'recorded';
+      else if (now.itemVersion !== e.data.itemVersion) kind = 'late_version';
+      else if (e.data.extractor.version !== was.extractor) kind = 're_extracted';
+      else kind = 'recorded_again';
+    } else {
+      kind = now.status === 'withdrawn' ? 'withdrawn' : 'superseded';
+    }
+    out.push({ ...eventRef(e), kind, statusAfter: now.status });
+  }
+  const current = state.statements[statementId];
+  if (!current) return null;
+  return { statementId, storyId, current, events: out };
+}
