@@ -1,0 +1,111 @@
+/**
+ * Benchmark (a measurement, not a test): `timeline projections rebuild` into
+ * the timeline tables. Loads `stories` synthetic stories of `perStory`
+ * events, then rebuilds `runs` times; reports events/s (median) and where
+ * the time goes (gap-safe read incl. upcast + zod validation, evolve, writes).
+ * Target: >= 50,000 events/s.
+ * Run: `node -r ./bench/swc-hook.js bench/rebuild.bench.ts [stories] [perStory] [runs]`.
+ */
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Checkpoint, checkpointOf, createTestSchema, PgEventLog, START_CHECKPOINT } from '@timeline/event-log';
+import { foldTimelineBatch, rebuildTimeline } from '@timeline/read-model';
+import { ALL_MIGRATIONS } from '@timeline/runtime';
+import type { StoryTimeline } from '@timeline/timeline';
+import { syntheticStory } from '../test/support/synthetic-story';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const stories = Number(process.argv[2] ?? 10);
+  const perStory = Number(process.argv[3] ?? 10_000);
+  const runs = Number(process.argv[4] ?? 3);
+  const db = await createTestSchema({ migrations: ALL_MIGRATIONS, poolMax: 4 });
+  try {
+    const log = new PgEventLog(db.pool, { schema: db.schema });
+    for (let k = 0; k < stories; k++) {
+      const s = syntheticStory({ key: `rebuild-${k}`, events: perStory });
+      for (let i = 0; i < s.events.length; i += 1000) await log.append(s.events.slice(i, i + 1000));
+    }
+    await db.pool.query(`ANALYZE "${db.schema}".events`);
+    const total = stories * perStory;
+
+    // Where the time goes: the same gap-safe read alone, then the fold alone.
+    let cp: Checkpoint = START_CHECKPOINT;
+    const all = [];
+    const r0 = performance.now();
+    for (;;) {
+      const ev = await log.readAllGapSafe(cp, 5000);
+      if (!ev.length) break;
+      all.push(...ev);
+      cp = checkpointOf(ev[ev.length - 1]);
+    }
+    const readMs = performance.now() - r0;
+    const f0 = performance.now();
+    const states = new Map<string, StoryTimeline>();
+    for (let i = 0; i < all.length; i += 5000) foldTimelineBatch(states, all.slice(i, i + 5000));
+    const foldMs = performance.now() - f0;
+    all.length = 0;
+
+    // Time every SQL statement the rebuild sends, by its first words (where the database time goes).
+    const sqlMs: Record<string, number> = {};
+    const connect = db.pool.connect.bind(db.pool) as () => Promise<import('pg').PoolClient>;
+    const original = db.pool.connect;
+    (db.pool as unknown as { connect: (cb?: unknown) => unknown }).connect = function (this: unknown, cb?: unknown) {
+      if (cb) return (original as (cb: unknown) => void).call(db.pool, cb); // pool.query's own path: untouched
+      return wrapped();
+    };
+    const wrapped = async () => {
+      const c = await connect();
+      if ((c as unknown as { timed?: boolean }).timed) return c;
+      (c as unknown as { timed?: boolean }).timed = true;
+      const q = c.query.bind(c) as (...a: unknown[]) => Promise<unknown>;
+      (c as unknown as { query: unknown }).query = async (...a: unknown[]) => {
+        const t = performance.now();
+        try {
+          return await q(...a);
+        } finally {
+          const sql = typeof a[0] === 'string' ? a[0] : '';
+          const m = /^\s*(INSERT INTO \S+|SELECT|ALTER|UPDATE|DELETE|BEGIN|COMMIT|SET|CREATE|DROP)/.exec(sql);
+          const k = (m?.[1] ?? sql.slice(0, 20)).replace(/"[^"]+"\./, '');
+          sqlMs[k] = (sqlMs[k] ?? 0) + performance.now() - t;
+        }
+      };
+      return c;
+    };
+    const rates: number[] = [];
+    const reports = [];
+    for (let i = 0; i < runs; i++) {
+      const r = await rebuildTimeline(db.pool, log, { schema: db.schema });
+      rates.push(r.eventsPerSecond);
+      reports.push({ events: r.events, durationMs: r.durationMs, switchMs: r.switchMs, eventsPerSecond: r.eventsPerSecond });
+    }
+    const med = median(reports.map((r) => r.durationMs));
+    const result = {
+      bench: 'rebuild of the timeline read model',
+      events: total,
+      stories,
+      runs: reports,
+      medianEventsPerSecond: median(rates),
+      breakdownMs: {
+        total: med,
+        gapSafeReadUpcastValidate: Math.round(readMs),
+        evolveFold: Math.round(foldMs),
+        writesAndRest: Math.round(med - readMs - foldMs),
+      },
+      sqlMsAllRunsOnPoolClients: Object.fromEntries(Object.entries(sqlMs).map(([k, v]) => [k, Math.round(v)]).sort((a, b) => (b[1] as number) - (a[1] as number))),
+      targetEventsPerSecond: 50_000,
+      node: process.version,
+      at: new Date().toISOString(),
+    };
+    console.log(JSON.stringify(result, null, 2));
+    writeFileSync(path.join(__dirname, 'results', 'rebuild.json'), JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await db.drop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

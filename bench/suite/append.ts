@@ -1,0 +1,80 @@
+import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
+import { createTestSchema, EVENT_LOG_MIGRATIONS, PgEventLog } from '@timeline/event-log';
+import type { NewEvent } from '@timeline/events';
+import { BenchContext, Benchmark, dbUrl, dropDatabase, ensureDatabase } from './context';
+import { freshBatches, realEvents } from './events';
+import { load1, round, series } from './stats';
+
+const BATCH = 100;
+const STREAMS = 10;
+
+/**
+ * Batched appends, batch 100, one client, sequential: our PgEventLog.append
+ * vs Emmett's appendToStream (0.42.0), same Postgres server and settings
+ * (synchronous_commit as configured, fsync on), the same event payloads
+ * (real extractor output), each batch to one stream, 10 streams per run.
+ * Runs alternate which store goes first. Emmett gets its own database (it
+ * uses the public schema); both tables grow across runs alike.
+ */
+export const appendBench: Benchmark = {
+  name: 'append',
+  keys: ['append_events_per_s', 'append_ratio_vs_emmett'],
+  async run(ctx: BenchContext) {
+    const perRun = ctx.quick ? 2_000 : 10_000;
+    const pool = realEvents();
+    const bytes = pool.reduce((s, e) => s + Buffer.byteLength(JSON.stringify(e.data)), 0) / pool.length;
+    const emmettDb = `${ctx.database}_emmett`;
+    await dropDatabase(ctx, emmettDb);
+    await ensureDatabase(ctx, emmettDb);
+    const ours = await createTestSchema({ url: dbUrl(ctx), migrations: EVENT_LOG_MIGRATIONS, poolMax: 2 });
+    const store = getPostgreSQLEventStore(dbUrl(ctx, emmettDb));
+    const log = new PgEventLog(ours.pool, { schema: ours.schema });
+    const oursRates: number[] = [];
+    const emmettRates: number[] = [];
+    const timeIt = async (fn: (b: { streamId: string; events: NewEvent[] }) => Promise<unknown>) => {
+      const batches = freshBatches(pool, perRun, BATCH, STREAMS);
+      const t0 = performance.now();
+      for (const b of batches) await fn(b);
+      return perRun / ((performance.now() - t0) / 1000);
+    };
+    const runOurs = () => timeIt((b) => log.append(b.events));
+    const runEmmett = () =>
+      timeIt((b) =>
+        store.appendToStream(
+          b.streamId,
+          b.events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata as Record<string, unknown> })),
+        ),
+      );
+    try {
+      for (let r = 0; r < ctx.warmups + ctx.runs; r++) {
+        const first = r % 2 === 0;
+        const a = first ? await runOurs() : await runEmmett();
+        const b = first ? await runEmmett() : await runOurs();
+        const [o, e] = first ? [a, b] : [b, a];
+        if (r < ctx.warmups) continue;
+        oursRates.push(o);
+        emmettRates.push(e);
+        ctx.log(`append run ${r - ctx.warmups + 1}: ours ${round(o, 0)} ev/s, emmett ${round(e, 0)} ev/s (load ${load1()})`);
+      }
+    } finally {
+      await store.close().catch(() => undefined);
+      await ours.drop();
+      await dropDatabase(ctx, emmettDb);
+    }
+    const o = series(oursRates, 0);
+    const e = series(emmettRates, 0);
+    const pairRatios = oursRates.map((x, i) => x / emmettRates[i]);
+    return {
+      keys: { append_events_per_s: o.median, append_ratio_vs_emmett: round(o.median / e.median, 2) },
+      details: {
+        batch: BATCH,
+        streamsPerRun: STREAMS,
+        eventsPerRun: perRun,
+        meanDataBytes: Math.round(bytes),
+        ours: o,
+        emmett: { version: '0.42.0', ...e },
+        ratioPerRunPair: series(pairRatios, 2),
+      },
+    };
+  },
+};
