@@ -93,16 +93,6 @@ describe('pipeline end to end: ingest → JetStream → writer → Postgres log 
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/malformed JSON/);
   });
-});
-
-describe('pipeline end to end: size limits', () => {
-  let p: Pipeline;
-  beforeAll(async () => {
-    p = await startPipeline();
-  }, 60_000);
-  afterAll(async () => {
-    await p?.stop();
-  }, 30_000);
 
   it('regression: an item over the broker max_payload got 503 (retry) — it now gets 413 before extraction runs', async () => {
     const body = Array.from({ length: 30_000 }, (_, i) => `"Line ${i} of the statement," the minister said.`).join('\n\n');

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { quoteSchema } from '@timeline/event-log';
 import type { WireItem } from '@timeline/events';
 import type { StorySignature } from '@timeline/extraction';
-import { compareStatements, TimelineStatement } from '@timeline/timeline';
+import { TimelineStatement, withIncoming } from '@timeline/timeline';
 
 /** A story as listed by GET /stories. */
 export interface StorySummary {
@@ -76,16 +76,7 @@ export class ReadModelQueries {
       `SELECT doc FROM ${this.s}.rm_statements WHERE story_id = $1 AND status = 'active' ORDER BY sort_key`,
       [storyId],
     );
-    const stmts = r.rows.map((x) => x.doc).sort(compareStatements);
-    const incoming = new Map<string, TimelineLine['incoming']>();
-    for (const st of stmts) {
-      for (const rel of st.relations) {
-        const list = incoming.get(rel.target) ?? [];
-        list.push({ type: rel.type, source: st.statementId });
-        incoming.set(rel.target, list);
-      }
-    }
-    return stmts.map((st) => ({ ...st, incoming: incoming.get(st.statementId) ?? [] }));
+    return withIncoming(r.rows.map((x) => x.doc));
   }
 
   /** A statement with the text of the item versions its mentions point into; null if unknown. */

@@ -223,17 +223,26 @@ export function saidAtSortKey(s: Pick<TimelineStatement, 'saidAt' | 'itemDay'>):
  * first creation and the position in the text.
  */
 export function timelineEntries(state: StoryTimeline): TimelineEntry[] {
-  // Sorted first, so incoming relations are listed in timeline order too (as the read model's queries list them).
-  const active = Object.values(state.statements).filter((s) => s.status === 'active').sort(compareStatements);
+  return withIncoming(Object.values(state.statements).filter((s) => s.status === 'active'));
+}
+
+/**
+ * Sort statements into timeline order and attach to each the relations
+ * pointing at it (listed in timeline order too). The live read model's
+ * queries and audit replay both build their lines with this, so the two
+ * answers are the same computation.
+ */
+export function withIncoming(statements: TimelineStatement[]): TimelineEntry[] {
+  const sorted = [...statements].sort(compareStatements);
   const incoming = new Map<string, TimelineEntry['incoming']>();
-  for (const s of active) {
+  for (const s of sorted) {
     for (const r of s.relations) {
       const list = incoming.get(r.target) ?? [];
       list.push({ type: r.type, source: s.statementId });
       incoming.set(r.target, list);
     }
   }
-  return active.map((s) => ({ ...s, incoming: incoming.get(s.statementId) ?? [] }));
+  return sorted.map((s) => ({ ...s, incoming: incoming.get(s.statementId) ?? [] }));
 }
 
 /** Total order of statements on a timeline (said_at, item day, item uri, first mention offset, id). */
