@@ -58,6 +58,14 @@ const RX_REL = new RegExp(
 /** Cheap pre-check before calling chrono-node: a month name next to a day number, or a numeric date. */
 const EXPLICIT_HINT = new RegExp(`\\b(?:${MON})\\.?\\s+\\d{1,2}\\b|\\b\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?(?:${MON})\\b|\\b\\d{4}-\\d{2}-\\d{2}\\b|\\b\\d{1,2}/\\d{1,2}/\\d{2,4}\\b`, 'i');
 
+/** Numeric dates ("2025-03-07", "7/3/2025"): left to chrono-node. */
+const NUMERIC_DATE = /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/;
+/** A calendar day with a month name, optionally after a weekday: groups 1 weekday, 2/5 month, 3/4 day, 6 year. */
+const MONTH_DAY = new RegExp(
+  `(?:\\b(${WD}),?\\s+)?(?:\\b(${MON})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b|\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${MON})\\b\\.?)(?:,?\\s+(\\d{4})\\b)?`,
+  'gi',
+);
+
 const NUM: Record<string, number> = { a: 1, two: 2, three: 3, four: 4, five: 5, six: 6, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6 };
 
 function monthIndex(m: string): number {
@@ -85,13 +93,48 @@ function monthRange(year: number, month: number): [number, number] {
  * exact date mentioned before, if any).
  */
 export function findDates(text: string, item: number, anchor: number | null = null): FoundDate[] {
+  // a memo (pure: same text, item day and anchor give the same dates); callers get copies
+  const key = `${item}|${anchor}|${text}`;
+  const hit = DATE_MEMO.get(key);
+  if (hit) return hit.map((f) => ({ ...f }));
+  if (DATE_MEMO.size > 2048) DATE_MEMO.clear();
+  const found = findDatesUncached(text, item, anchor);
+  DATE_MEMO.set(key, found);
+  return found.map((f) => ({ ...f }));
+}
+
+const DATE_MEMO = new Map<string, FoundDate[]>();
+
+/** Forget memoised dates (called per item, so a benchmark over repeated items measures real work). */
+export function clearDateMemo(): void {
+  DATE_MEMO.clear();
+}
+
+function findDatesUncached(text: string, item: number, anchor: number | null): FoundDate[] {
   const out: FoundDate[] = [];
   const wd = new Date(item).getUTCDay();
   const y = new Date(item).getUTCFullYear();
   const mo = new Date(item).getUTCMonth();
   // explicit calendar dates via chrono-node
   const explicitSpans: Array<[number, number]> = [];
-  if (EXPLICIT_HINT.test(text)) {
+  if (EXPLICIT_HINT.test(text) && !NUMERIC_DATE.test(text)) {
+    // "March 7", "7 March 2025", "Monday, March 3": parsed here (chrono-node is kept for numeric forms)
+    MONTH_DAY.lastIndex = 0;
+    let x: RegExpExecArray | null;
+    while ((x = MONTH_DAY.exec(text))) {
+      const mon = monthIndex(x[2] ?? x[5]);
+      const dayN = Number(x[3] ?? x[4]);
+      const yr = x[6] ? Number(x[6]) : null;
+      if (mon < 0 || dayN < 1 || dayN > 31) continue;
+      if (!x[1] && /^may$/i.test(x[2] ?? '') && !/^May/.test(x[2] ?? '')) continue; // modal "may 5"
+      let ms = Date.UTC(yr ?? y, mon, dayN);
+      if (new Date(ms).getUTCDate() !== dayN) continue;
+      if (yr === null && ms > item) ms = Date.UTC(y - 1, mon, dayN);
+      if (ms > item) continue;
+      explicitSpans.push([x.index, x.index + x[0].length]);
+      out.push({ range: { from: isoDay(ms), to: isoDay(ms) }, index: x.index, length: x[0].length, exact: true });
+    }
+  } else if (EXPLICIT_HINT.test(text)) {
     for (const r of chrono.en.parse(text, { instant: new Date(item + DAY_MS / 2), timezone: 0 }, { forwardDate: false })) {
       if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
       if (/^\d+$/.test(r.text.trim())) continue;

@@ -15,10 +15,10 @@ import { contentKey, speakerIdFor, statementId } from '@timeline/events';
 import type { DayRange, Medium, RelationType, WireItem } from '@timeline/events';
 import type { ExtractedRelation, ExtractedStatement, ExtractionContext, ExtractionResult, KnownStatement } from './types';
 import { buildTextModel, quoteAt, type Quote, type Sentence, type Span, type TextModel } from './text';
-import { hasVerb, tag, type Tagged } from './nlp';
-import { CUE_FORMS, MEDIUM_PATTERNS, OBJECT_ONLY_CUES, RELATION_OF_CUE, STATEMENT_NOUNS, WEAK_CUES } from './lexicon';
+import { LazyTagger } from './nlp';
+import { CUE_FORMS, MEDIUM_PATTERNS, NOT_NAME, OBJECT_ONLY_CUES, ORG_HEADS, TITLE_WORDS, RELATION_OF_CUE, STATEMENT_NOUNS, WEAK_CUES } from './lexicon';
 import { parseSpeaker, SpeakerRegistry, isOutletName, genderOf, type Entity, type ParsedSpeaker } from './speakers';
-import { findDates, isoDay, itemDayMs, rangeWidth } from './dates';
+import { clearDateMemo, findDates, isoDay, itemDayMs, rangeWidth } from './dates';
 import { EXTRACTOR } from './version';
 
 interface Cue {
@@ -41,6 +41,10 @@ interface RelHint {
   owner?: string[];
   /** found from the statement's own words rather than its cue: needs a target that the text supports */
   weak?: boolean;
+  /** a phrase of the target quoted in the statement */
+  cited?: string;
+  /** taken over from the same speaker's statement just before: points where that one's relation of this type points */
+  follow?: Draft;
 }
 
 interface Draft {
@@ -65,6 +69,8 @@ interface Draft {
   mentions: Span[];
   dead: boolean;
   content: string;
+  /** "dismissed X as Y": a verdict that a following "and said ..." completes */
+  asVerdict?: boolean;
 }
 
 /** "the Journal overstated …", "The Gazette's story is simply wrong". */
@@ -86,6 +92,8 @@ const VERDICT_RIGHT =
   /\b(?:(?<!not |never |n't )confirm(?:s|ed)? (?:what|that|the|their|its|his|her)|appeared (?:to be )?genuine|(?:were|was|is|are) (?:correct|right|accurate|genuine)\b(?! now)|(?<!would |will |not )welcome[ds]?\b|overdue but welcome|(?:we|I) agree with)/i;
 const SUBJECT_VERB_EXCEPT: ReadonlySet<string> = new Set(['familiar', 'speaking', 'based', 'led', 'named', 'known', 'has', 'have', 'had', 'also']);
 const DAY_NAMES = /\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/i;
+/** Words that may be cues: the cue forms, "called/calls (on|for)", "according (to)". */
+const CUE_CANDIDATE = new RegExp(`\\b(?:${[...CUE_FORMS.keys(), 'called', 'calls', 'according'].sort((a, b) => b.length - a.length).join('|')})\\b`, 'gi');
 const REPORT_NOUN_RE = new RegExp(`\\b(?:${STATEMENT_NOUNS})\\b`, 'i');
 const NOMINAL_SPAN = new RegExp(`(?:\\b(?:an?|the)\\s+(?:[a-z]+\\s+)?(?:${STATEMENT_NOUNS})\\s+(?:from|by)\\s+(?:[A-Z][\\p{L}'’.-]*\\s*){1,6}?|[A-Z][\\p{L}.-]*['’]s?\\s+(?:[a-z]+\\s+)?(?:${STATEMENT_NOUNS})\\s+)(?:(?:late |early )?on \\w+day\\s+)?that\\s+[^,;]*`, 'gu');
 const NOMINAL_RES = [
@@ -98,8 +106,22 @@ const REFERENCE_OBJECT = new RegExp(
   'iu',
 );
 
+/** "which calls itself X", "known as X", "calling itself X": the name that follows is the speaker's. */
+const NAMING_CLAUSE = /^(?:(?:which|who|that)\s+(?:calls|called|call)\s+(?:itself|himself|herself|themselves)|calling\s+(?:itself|himself|herself|themselves)|(?:also\s+)?(?:known|named)\s+as|named)\s+/i;
+/** Role nouns of organisations and collectives ("the group", "the country's largest operator"). */
+const ORG_ROLE_HEAD = /^(?:group|company|firm|operator|organi[sz]ation|collective|network|gang|movement|party|association|union|agency|authority|regulator|insurer|lender|bank|retailer|carrier|airline|maker|manufacturer|producer|provider|supplier|developer|publisher|charity|coalition|alliance|collective|crew|club|team|consortium|conglomerate|broadcaster|newspaper|insurer|bank)s?$/i;
+/** Words that weigh two conflicting claims at once. */
+const BOTH_SIDES = /\b(?:both|neither)\s+(?:(?:sets|set|kinds|pairs)\s+of\s+|of\s+the(?:ir|se)?\s+|sides['’]\s+)?(?:figures|accounts|claims|versions|statements|readings|numbers|stories|estimates|measurements|arguments)\b.{0,40}?\b(?:accurate|right|correct|true|wrong|valid|consistent|misleading|complete|incomplete|credible|plausible)\b/i;
+/** Words that set a cited phrase against what is now known ("Now we know there was plenty"). */
+const CONTRARY = /\b(?:now we know|in fact|actually|turned out|was not true|wasn't true|not true|false|untrue|wrong|plenty|misled|misleading|lied)\b/i;
+/** A relative clause closing a role: not part of the role. */
+const ROLE_RELATIVE = /\s+(?:who|whom|whose|which|that)\b.*$/i;
+const NEEDS_COLLAPSE = /[^\S ]| {2}/;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
 function collapse(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  // most strings have single plain spaces only: then trimming is all there is to do
+  return NEEDS_COLLAPSE.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
 }
 
 const tokenCache = new Map<string, string[]>();
@@ -143,7 +165,7 @@ export function tokenF1(a: string, b: string): number {
 
 class ItemExtractor {
   readonly tm: TextModel;
-  readonly tg: Tagged;
+  readonly tg: LazyTagger;
   readonly reg: SpeakerRegistry;
   readonly itemDay: number;
   readonly drafts: Draft[] = [];
@@ -157,7 +179,7 @@ class ItemExtractor {
     readonly ctx: ExtractionContext,
   ) {
     this.tm = buildTextModel(item.body_text, item.headline ?? '');
-    this.tg = tag(this.tm.masked);
+    this.tg = new LazyTagger(this.tm.masked, this.tm.sentences);
     this.reg = new SpeakerRegistry(ctx.knownSpeakers);
     this.itemDay = itemDayMs(item.firstcreated);
     this.agency = this.tm.agency ?? (/\(([^)]+)\)/.exec(item.byline ?? '')?.[1] ?? null);
@@ -208,36 +230,44 @@ class ItemExtractor {
     const m = this.tm.masked;
     const text = m.slice(s.start, s.end);
     const out: Cue[] = [];
-    const re = /[A-Za-z]+(?:n't)?/g;
+    // only the words that can be cues are visited; their neighbours are read from the text around them
+    const re = CUE_CANDIDATE;
+    re.lastIndex = 0;
     let x: RegExpExecArray | null;
-    const words: Array<{ w: string; i: number }> = [];
-    while ((x = re.exec(text))) words.push({ w: x[0], i: s.start + x.index });
-    const nominalSpans: Span[] = [];
-    const nre = NOMINAL_SPAN;
-    nre.lastIndex = 0;
-    let nx: RegExpExecArray | null;
-    while ((nx = nre.exec(text))) nominalSpans.push({ start: s.start + nx.index, end: s.start + nx.index + nx[0].length });
-    for (let k = 0; k < words.length; k++) {
-      const { w, i } = words[k];
+    let nominalSpans: Span[] | null = null;
+    while ((x = re.exec(text))) {
+      const w = x[0];
+      const i = s.start + x.index;
       if (this.inQuote(i)) continue;
+      if (!nominalSpans) {
+        nominalSpans = [];
+        const nre = NOMINAL_SPAN;
+        nre.lastIndex = 0;
+        let nx: RegExpExecArray | null;
+        while ((nx = nre.exec(text))) nominalSpans.push({ start: s.start + nx.index, end: s.start + nx.index + nx[0].length });
+      }
       if (nominalSpans.some((sp) => i >= sp.start && i < sp.end)) continue;
       const lw = w.toLowerCase();
       let base = CUE_FORMS.get(lw);
       let end = i + w.length;
-      if (!base && (lw === 'called' || lw === 'calls') && words[k + 1] && /^(?:on|for)$/i.test(words[k + 1].w)) {
+      const nextWord = /^[^A-Za-z]*?([A-Za-z]+)/.exec(m.slice(end, Math.min(s.end, end + 24)));
+      if (!base && (lw === 'called' || lw === 'calls') && nextWord && /^\s+(?:on|for)$/i.test(nextWord[0])) {
         base = 'call';
-        end = words[k + 1].i + words[k + 1].w.length;
+        end = end + nextWord.index + nextWord[0].length;
       }
-      if (!base && lw === 'according' && words[k + 1]?.w.toLowerCase() === 'to') {
+      if (!base && lw === 'according' && nextWord && /^\s+to$/i.test(nextWord[0])) {
         base = 'according';
-        end = words[k + 1].i + 2;
+        end = end + nextWord[0].length;
       }
       if (!base) continue;
-      const prev = words.slice(Math.max(0, k - 3), k).map((p) => p.w.toLowerCase());
+      const prevWords = (m.slice(Math.max(s.start, i - 48), i).match(/[A-Za-z]+(?:n't)?/g) ?? []).slice(-3);
+      const prev = prevWords.map((p) => p.toLowerCase());
       const p1 = prev[prev.length - 1] ?? '';
       const p2 = prev.slice(-2).join(' ');
       if (base !== 'according') {
         if (/^(?:to|not|never|would|could|might|may|will|should|must|cannot|can|what|whom)$/.test(p1) || /n't$/.test(p1)) continue;
+        // a passive ("had not been told", "was said to be"): nobody speaks here
+        if (/^(?:been|being|be|was|were|is|are|get|got|gets)$/.test(p1) && !/ing$/.test(lw)) continue;
         if (/^(?:declined to|refused to|did not|does not|do not|has not|have not|had not|could not|would not|was not|were not)$/.test(p2)) continue;
         const after = m.slice(end, end + 6);
         if (/^\s+by\b/.test(after)) continue; // passive participle
@@ -279,8 +309,25 @@ class ItemExtractor {
       if (/^(?:statement|post|letter|report|filing|video)$/.test(p.head ?? '')) return null;
       return { entity: this.reg.registerDescription(p, pos), anaphoric: false };
     }
-    const e = this.reg.resolveName(p, pos);
+    const e = this.reg.resolveName(this.fullNameOf(p, pos), pos);
     return { entity: e, anaphoric: false };
+  }
+
+  /**
+   * A bare surname ("Faulk rejected the claim") whose bearer the story named
+   * in full earlier in the text, though not as a speaker ("... that Desmond
+   * Faulk, who chairs the committee, had ..."): the full name.
+   */
+  private fullNameOf(p: ParsedSpeaker, pos: number): ParsedSpeaker {
+    if (p.kind !== 'name' || p.name.includes(' ') || p.name.length < 3 || this.reg.knows(p.name) || this.isOutlet(p.name)) return p;
+    const re = new RegExp(`((?:\\p{Lu}[\\p{L}'’.-]*\\s){1,3})${p.name.replace(/[^\p{L}'’-]/gu, '')}\\b`, 'gu');
+    const before = this.tm.masked.slice(0, pos);
+    let full: string | null = null;
+    for (const x of before.matchAll(re)) {
+      const cand = parseSpeaker(x[0]);
+      if (cand && cand.kind === 'name' && cand.type === 'person' && cand.name.endsWith(' ' + p.name)) full = cand.name;
+    }
+    return full ? { ...p, name: full, type: 'person' } : p;
   }
 
   /** Split on commas outside quotations. Returns [start, end) absolute spans. */
@@ -331,7 +378,7 @@ class ItemExtractor {
    * preambles ("In a statement on Monday, the ministry said"), relative
    * clauses ("Brecken, who said ..."). Returns the subject span text and role.
    */
-  private leftSubject(a: number, cueStart: number, relative: boolean): { np: string; role: string | null; npStart: number; contentBefore: Span | null } | null {
+  private leftSubject(a: number, cueStart: number, relative: boolean): { np: string; role: string | null; npStart: number; contentBefore: Span | null; type?: 'organization' } | null {
     const m = this.tm.masked;
     let L = m.slice(a, cueStart);
     if (!L.trim()) return null;
@@ -367,13 +414,21 @@ class ItemExtractor {
       let role: string | null = null;
       if (next) {
         const rt = collapse(m.slice(next.start, next.end));
-        if (/^(?:the|a|an|its|his|her|their)\b/i.test(rt) && !/^(?:who|which)\b/i.test(rt) && rt.split(/\s+/).length <= 12) role = rt.replace(/^(?:the|a|an)\s+/i, '');
+        // a role ends where a relative clause begins ("an independent researcher who has tracked the group since 2023")
+        if (/^(?:the|a|an|its|his|her|their)\b/i.test(rt) && !/^(?:who|which)\b/i.test(rt) && rt.split(/\s+/).length <= 12) role = rt.replace(/^(?:the|a|an)\s+/i, '').replace(ROLE_RELATIVE, '');
         else if (/^[a-z]/.test(rt) && /\b(?:secretary|director|minister|spokes|chief|head|president|lawyer|officer|chair|manager|editor|leader|founder|member)\w*/i.test(rt) && !/^(?:who|which)\b/.test(rt)) role = rt;
-        // "the union's general secretary, Maren Lind, declined": role first, then name
+        // "the union's general secretary, Maren Lind, declined": role first, then name;
+        // "The group, which calls itself NightKettle, said" / "the country's largest operator, Acme Mobile, said"
+        const naming = NAMING_CLAUSE.exec(rt);
+        const nameText = naming ? rt.slice(naming[0].length) : rt;
         const p1 = parseSpeaker(np);
-        const p2 = parseSpeaker(rt);
-        if (p1 && p1.kind === 'description' && p2 && p2.kind === 'name' && p2.type === 'person') {
-          return { np: rt, role: np.replace(/^(?:the|a|an)\s+/i, ''), npStart: next.start, contentBefore: null };
+        const p2 = parseSpeaker(nameText);
+        const roleLike = (p1 && p1.kind === 'description') || (!p1 && /^[\p{L}'’ -]+$/u.test(np) && np.split(/\s+/).length <= 6 && !this.tg.hasVerb(subj.start, subj.start + subjText.length));
+        if (roleLike && p2 && p2.kind === 'name' && (p2.type === 'person' || naming || /^(?:the\s+)?[\p{Ll}]/u.test(np) || /['’]s?\s/.test(np))) {
+          // the role's head noun names an organisation ("the collective", "the country's largest lender"), not a post held in one ("the union's general secretary")
+          const roleHead = /([\p{L}-]+)\s*$/u.exec(np)?.[1] ?? '';
+          const orgHead = ORG_ROLE_HEAD.test(roleHead) || ((p1?.type === 'organization' || p1?.type === 'group') && !TITLE_WORDS.has(roleHead.toLowerCase()));
+          return { np: nameText, role: np.replace(/^(?:the|a|an)\s+/i, ''), npStart: next.start, contentBefore: null, type: orgHead ? 'organization' : undefined };
         }
       }
       return { np, role, npStart: subj.start, contentBefore: null };
@@ -401,7 +456,7 @@ class ItemExtractor {
     const np = this.cleanNP(first.start, first.end).replace(/[.!?]+$/, '');
     if (!np || np.split(/\s+/).length > 8) return null;
     if (/^(?:that|on|in|at|to|by|it was|the (?:government|authority) (?:had|would|was))\b/i.test(np)) return null;
-    if (hasVerb(this.tg, first.start, first.end)) return null;
+    if (this.tg.hasVerb(first.start, first.end)) return null;
     let role: string | null = null;
     let end = first.end;
     if (segs[1]) {
@@ -427,19 +482,19 @@ class ItemExtractor {
       const qi = quoteAt(this.tm.quotes, pos);
       if (qi >= 0 && this.tm.quotes[qi].start === pos) {
         const between = m.slice(cue.end, pos);
-        if (!/\bthat\b/.test(between) && !hasVerb(this.tg, cue.end, pos, new Set(['speaking']))) return { start: pos, colonQuote: this.tm.quotes[qi], hasThat: false };
+        if (!/\bthat\b/.test(between) && !this.tg.hasVerb(cue.end, pos, new Set(['speaking']))) return { start: pos, colonQuote: this.tm.quotes[qi], hasThat: false };
       }
     }
     const th = /\bthat\b/.exec(rest);
     if (th) {
       const at = cue.end + th.index;
-      if (!this.inQuote(at) && !hasVerb(this.tg, cue.end, at, new Set(['citing', 'speaking'])) && !/[.;]/.test(m.slice(cue.end, at)) && m.slice(cue.end, at).split(/\s+/).length <= 16) {
+      if (!this.inQuote(at) && !this.tg.hasVerb(cue.end, at, new Set(['citing', 'speaking'])) && !/[.;]/.test(m.slice(cue.end, at)) && m.slice(cue.end, at).split(/\s+/).length <= 16) {
         return { start: at + 4, colonQuote: null, hasThat: true };
       }
     }
     // colon + plain text
     const colon = /^[^.;"“]{0,80}?:\s+/.exec(rest);
-    if (colon && !hasVerb(this.tg, cue.end, cue.end + colon.index)) return { start: cue.end + colon[0].length, colonQuote: null, hasThat: true };
+    if (colon && !this.tg.hasVerb(cue.end, cue.end + colon.index)) return { start: cue.end + colon[0].length, colonQuote: null, hasThat: true };
     // skip adverbials right after the cue
     let p = cue.end;
     const adv =
@@ -463,12 +518,21 @@ class ItemExtractor {
   private kindOf(spans: Span[]): 'direct' | 'indirect' | 'mixed' {
     let quoted = 0;
     let total = 0;
+    const m = this.tm.masked;
+    const letters = (a: number, b: number) => {
+      let n = 0;
+      for (let i = a; i < b; i++) {
+        const c = m.charCodeAt(i);
+        if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c > 127 && WORD_CHAR.test(m[i]))) n++;
+      }
+      return n;
+    };
     for (const sp of spans) {
-      for (let i = sp.start; i < sp.end; i++) {
-        const c = this.tm.masked[i];
-        if (!/[\p{L}\p{N}]/u.test(c)) continue;
-        total++;
-        if (this.inQuote(i)) quoted++;
+      total += letters(sp.start, sp.end);
+      for (const q of this.tm.quotes) {
+        if (q.end <= sp.start) continue;
+        if (q.start >= sp.end) break;
+        quoted += letters(Math.max(sp.start, q.start), Math.min(sp.end, q.end));
       }
     }
     if (!total || quoted === 0) return 'indirect';
@@ -533,7 +597,7 @@ class ItemExtractor {
     const via: string[] = [];
     const rep = /,\s*((?:the\s+)?[A-Z][\p{L}'’ ]{1,40}?)\s+reported\.?\s*$/u.exec(m.slice(s.start, s.end));
     if (rep && this.isOutlet(rep[1])) via.push(rep[1].replace(/^the\s+/i, ''));
-    const acc = /\baccording to ((?:the\s+)?[A-Z][\p{L}'’ ]{1,40}?)(?=[,.;]|$)/gu;
+    const acc = /\b[Aa]ccording to ((?:the\s+)?[A-Z][\p{L}'’ ]{1,40}?)(?=[,.;]|$)/gu;
     let ax: RegExpExecArray | null;
     const sText = m.slice(s.start, s.end);
     while ((ax = acc.exec(sText))) if (this.isOutlet(ax[1]) && !this.inQuote(s.start + ax.index)) via.push(ax[1].replace(/^the\s+/i, ''));
@@ -553,7 +617,8 @@ class ItemExtractor {
       }
       // ---- left boundary
       let a = Math.max(s.start, prevCueEnd);
-      for (const q of qs) if (q.end <= cue.start && q.end > a) a = q.end;
+      // a quotation closed before the cue starts the attribution after it (“…,” she said) — not a quoted word inside a reported clause
+      for (const q of qs) if (q.end <= cue.start && q.end > a && (/[,.!?…;:]\s*$/.test(m.slice(q.inStart, q.inEnd)) || /^[\s,]*$/.test(m.slice(q.end, cue.start)) || !/,/.test(m.slice(q.end, cue.start)))) a = q.end;
       const leftText = m.slice(a, cue.start);
       let isReference = false;
       {
@@ -608,7 +673,7 @@ class ItemExtractor {
       } else if (!subject && !sharedSubject) {
         const ls = this.leftSubject(a, cue.start, cue.relative);
         if (ls) {
-          if (!cue.relative && !/,\s*$/.test(m.slice(a, cue.start)) && (/^(?:following|after|before|during|in|with|at|on|from|for|by|about|over|under|into|through|since|despite|amid|among|until)\b/.test(ls.np) || hasVerb(this.tg, ls.npStart, cue.start - 1, SUBJECT_VERB_EXCEPT, true))) {
+          if (!cue.relative && !/,\s*$/.test(m.slice(a, cue.start)) && (/^(?:following|after|before|during|in|with|at|on|from|for|by|about|over|under|into|through|since|despite|amid|among|until)\b/.test(ls.np) || this.tg.hasVerb(ls.npStart, cue.start - 1, SUBJECT_VERB_EXCEPT, true))) {
             // the phrase before the cue is a clause, not a speaker: the previous statement goes on
             if (prevDraft && !prevDraft.dead && prevDraft.contentSpans.length) {
               const lastSpan = prevDraft.contentSpans[prevDraft.contentSpans.length - 1];
@@ -622,7 +687,8 @@ class ItemExtractor {
           }
           const p = parseSpeaker(ls.np);
           if (p) {
-            if (ls.role && !p.role) p.role = ls.role;
+            if (ls.type && p.kind === 'name') p.type = ls.type;
+            if (ls.role && (!p.role || ls.type)) p.role = ls.role;
             subject = this.resolveParsed(p, cue.start);
             role = ls.role ?? p.role;
             contentBefore = ls.contentBefore;
@@ -643,7 +709,8 @@ class ItemExtractor {
       let citing: string | null = null;
       let ownVia: string[] = [];
       let despite: Span | null = null;
-      if (qBefore && (inverted || /^[\s,]*$/.test(m.slice(qBefore.end, a)))) {
+      let asVerdict = false;
+      if (qBefore && (inverted || /^[\s,]*$/.test(m.slice(qBefore.end, a))) && !/^(?:and|but|or)$/i.test(leftTrim)) {
         contentSpans = [{ start: qBefore.inStart, end: qBefore.inEnd }];
         // split quote: “First,” she said, “second.”
         const after = inverted ? this.rightSubject(cue.end, s.end)?.end ?? cue.end : cue.end;
@@ -669,7 +736,12 @@ class ItemExtractor {
             if (asM && (cue.base === 'dismiss' || cue.base === 'reject')) {
               // "dismissed the remarks as “wishful thinking”"
               contentSpans = [this.trimSpan({ start: cue.end, end: limitEnd })];
+              asVerdict = true;
             } else contentless = true;
+          } else if (objText && asM && (cue.base === 'dismiss' || cue.base === 'reject')) {
+            // "dismissed the appeal as “frivolous”": a verdict of its own
+            contentSpans = [this.trimSpan({ start: cue.end, end: limitEnd })];
+            asVerdict = true;
           } else if (objText && (cue.base === 'deny' || cue.base === 'dispute' || cue.base === 'reject' || cue.base === 'confirm')) {
             contentSpans = [this.trimSpan({ start: cue.end, end: limitEnd })];
             if (cue.base === 'confirm') rel.push({ type: 'supports', ref: null });
@@ -691,7 +763,7 @@ class ItemExtractor {
             if (cut.viaOutlet) ownVia.push(cut.viaOutlet);
             const words = m.slice(span.start, span.end).trim().split(/\s+/).filter(Boolean);
             const weakOk = !WEAK_CUES.has(cue.base) || cs.hasThat || this.quotesIn(span.start, span.end).length > 0 || cue.base === 'add' || cue.base === 'call' || cue.base === 'urge' || cue.base === 'demand' || cue.base === 'warn' || cue.base === 'insist';
-            const refOnly = REFERENCE_OBJECT.test(m.slice(span.start, span.end).trim()) && words.length <= 5 && /^(?:his|her|its|their|the|that|this)\b/i.test(words[0] ?? '');
+            const refOnly = words.length <= 5 && /^(?:his|her|its|their|the|that|this)\b/i.test(words[0] ?? '') && REFERENCE_OBJECT.test(m.slice(span.start, span.end).trim());
             if (refOnly) {
               contentless = true;
             } else if (words.length >= 3 && weakOk) {
@@ -713,9 +785,12 @@ class ItemExtractor {
         }
       }
       // ---- nesting: "Maren Lind said Halloran had told her ... that ..."
-      if (!contentless && contentSpans.length === 1 && nextCue && !inverted) {
-        const gapText = m.slice(contentSpans[0].start, nextCue.start);
-        if (contentSpans[0].end <= nextCue.start + 1 && gapText.trim().split(/\s+/).length <= 10 && !/[,;]/.test(gapText) && !/\b(?:after|before|because|while|when|as|since|until|his|her|its|their|the claim|claim)\b/i.test(gapText)) {
+      // (also when the reported clause is only the next cue's subject: "Osterby said Ferrant had assured him ... that")
+      const bareNest = contentless && !rel.length && contentSpans.length <= 1 && !!nextCue && nextCue.base !== 'according' && !nextCue.participle && !nextCue.relative && !RELATION_OF_CUE[cue.base];
+      if ((bareNest || (!contentless && contentSpans.length === 1)) && nextCue && !inverted) {
+        const gapStart = contentSpans.length ? contentSpans[0].start : cue.end;
+        const gapText = m.slice(gapStart, nextCue.start);
+        if ((contentSpans.length ? contentSpans[0].end : gapStart) <= nextCue.start + 1 && gapText.trim().length > 0 && gapText.trim().split(/\s+/).length <= 10 && !/[,;]/.test(gapText) && !/\b(?:after|before|because|while|when|as|since|until|his|her|its|their|the claim|claim)\b/i.test(gapText)) {
           // the content is the subject of the next cue: nested attribution
           const d0 = this.makeDraft(subject, cue, [], s, [a, zoneEnd], rel, true);
           d0.dead = true;
@@ -728,8 +803,16 @@ class ItemExtractor {
         }
       }
       if (contentSpans.length && contentSpans.every((sp) => sp.end <= sp.start)) contentless = true;
+      // "dismissed the lawsuit as “opportunistic” and said the company would ...": one statement, verdict and reason
+      if (!contentless && sharedSubject && prevDraft && !prevDraft.dead && prevDraft.sent === s.index && prevDraft.entity === subject.entity && prevDraft.asVerdict) {
+        prevDraft.contentSpans.push(...contentSpans);
+        prevDraft.content = this.contentText(prevDraft.contentSpans);
+        prevCueEnd = Math.max(cue.end, contentSpans[contentSpans.length - 1].end);
+        continue;
+      }
       const d = this.makeDraft(subject, cue, contentless ? [] : contentSpans, s, [a, zoneEnd], rel, contentless);
       if (inverted) d.zone = [{ start: qBefore!.end, end: s.end }];
+      d.asVerdict = asVerdict;
       if (this.pendingNest) {
         d.via = [this.pendingNest.outer.name, ...this.pendingNest.outerVia.filter((v) => v !== this.pendingNest!.outer.name)];
         this.pendingNest = null;
@@ -1048,11 +1131,14 @@ class ItemExtractor {
   /** Keep salience of persons named at the start of a sentence even when the verb is not a cue. */
   private touchSubject(s: Sentence): void {
     const m = this.tm.masked;
-    const head = m.slice(s.start, Math.min(s.end, s.start + 120));
+    // quoted words are not the sentence's subject
+    const head = this.outsideQuotes(s.start, Math.min(s.end, s.start + 120));
+    if (/^\s*$/.test(head.slice(0, 2)) && this.inQuote(s.start)) return;
     const segs = head.split(',');
     let seg = segs[0];
     if (this.isPreamble(seg) && segs[1]) seg = segs[1];
-    const run = /((?:[A-Z][\p{L}'’.-]*\s){0,4}[A-Z][\p{L}'’.-]+)/u.exec(seg);
+    // the first full name in the clause ("Chief executive Helena Marsh apologised ...")
+    const run = /((?:[A-Z][\p{L}'’.-]*\s){1,4}[A-Z][\p{L}'’.-]+)/u.exec(seg);
     if (!run) return;
     const p = parseSpeaker(run[1]);
     if (!p || p.kind !== 'name' || p.type !== 'person' || !p.name.includes(' ')) return;
@@ -1158,8 +1244,11 @@ class ItemExtractor {
       if (d.rel.some((r) => !r.weak)) continue;
       const prev = fin[i - 1];
       if (prev.entity !== d.entity || !prev.rel.length) continue;
-      if (prev.para === d.para || (prev.para === d.para - 1 && d.continuation)) {
-        const add = prev.rel.filter((r) => (r.type === 'contradicts' || r.type === 'corrects' || r.type === 'retracts') && !d.rel.some((x) => x.type === r.type)).map((r) => ({ ...r }));
+      const nextPara = prev.para === d.para - 1;
+      if (prev.para === d.para || (nextPara && (d.continuation || d.anaphoric || d.kind === 'direct'))) {
+        // the speaker goes on in the same vein: a quoted follow-up to a denial or a confirmation takes the same side
+        const types = nextPara && !d.continuation ? (d.kind === 'direct' ? ['supports', 'contradicts'] : []) : ['contradicts', 'corrects', 'retracts', ...(d.kind === 'direct' ? ['supports'] : [])];
+        const add = prev.rel.filter((r) => types.includes(r.type) && !d.rel.some((x) => x.type === r.type && !x.weak)).map((r) => ({ ...r, follow: prev }));
         d.rel = [...d.rel.filter((r) => !add.some((x) => x.type === r.type)), ...add];
       }
     }
@@ -1186,6 +1275,11 @@ class ItemExtractor {
     const self = SELF_RETRACT.test(c) ? 'retracts' : SELF_CORRECT.test(c) || SELF_CORRECT.test(this.zoneText(d)) ? 'corrects' : null;
     if (self && !has('corrects') && !has('retracts')) d.rel.push({ type: self, ref: null, weak: true });
     if (self) return;
+    // an arbiter on two conflicting claims ("both sets of figures could be accurate", "neither account is complete")
+    if (!d.rel.length && BOTH_SIDES.test(c)) {
+      d.rel.push({ type: 'responds_to', ref: null, weak: true, owner: ['*both*'] });
+      return;
+    }
     const ref = STATEMENT_REF.exec(c);
     const polarity: RelationType | null = VERDICT_WRONG.test(c) ? 'contradicts' : VERDICT_RIGHT.test(c) ? 'supports' : null;
     if (ref && !d.rel.length) {
@@ -1207,26 +1301,52 @@ class ItemExtractor {
       return;
     }
     if (!d.rel.length && polarity) d.rel.push({ type: polarity, ref: null, weak: true });
+    // a phrase of someone's earlier statement cited in quotation marks ("Quillon told customers there was 'no evidence'")
+    if (!d.rel.length) {
+      const phrases = this.quotesIn(d.contentSpans[0]?.start ?? 0, d.contentSpans[d.contentSpans.length - 1]?.end ?? 0)
+        .filter((q) => q.inEnd - q.inStart < c.length * 0.8)
+        .map((q) => collapse(this.tm.masked.slice(q.inStart, q.inEnd)));
+      // single quotes nested inside a quotation ("Quillon told customers there was 'no evidence'")
+      for (const x of c.matchAll(/(?:^|[\s(])[‘'](\p{L}[^‘’'"“”]{2,80}?[\p{L}\p{N}])[’'](?=[\s.,;:!?)]|$)/gu)) phrases.push(x[1]);
+      for (const phrase of phrases) {
+        if (phrase.split(' ').length < 2 || phrase.split(' ').length > 8) continue;
+        d.rel.push({ type: CONTRARY.test(c.replace(phrase, '')) ? 'contradicts' : 'responds_to', ref: null, weak: true, cited: phrase });
+        return;
+      }
+    }
   }
 
   /** Speakers (other than its own) that a statement's content names: names, surnames, role nouns ("the group", "the minister"). */
   speakersNamedIn(d: Draft): string[] {
     const out: string[] = [];
     const c = d.content;
+    const lower = c.toLowerCase();
     for (const e of this.reg.entities) {
       if (e === d.entity || e.type === 'anonymous') continue;
       const names = [e.name, ...e.aliases].filter((n) => n.length >= 3);
-      if (names.some((n) => new RegExp(`\\b${n.replace(/[^\p{L}\p{N}' -]/gu, '')}\\b`, 'iu').test(c))) out.push(e.name.toLowerCase());
+      if (names.some((n) => containsWord(lower, n.toLowerCase().replace(/[^\p{L}\p{N}' -]/gu, '')))) out.push(e.name.toLowerCase());
     }
     const re = /\b(?:by|from|of|with)\s+the\s+([a-z][\p{L}-]+)\b/gu;
     let x: RegExpExecArray | null;
     while ((x = re.exec(c))) {
-      if (GENERIC_ORG.test(x[1])) out.push(ORG_OWNER);
       const p = parseSpeaker('the ' + x[1]);
       const e = p && p.kind === 'description' ? this.reg.resolveDescription(p, d.cueStart) : null;
+      // "the group" names the group the story introduced, when there is one; otherwise any organisation
       if (e && e !== d.entity) out.push(e.name.toLowerCase());
+      else if (GENERIC_ORG.test(x[1])) out.push(ORG_OWNER);
     }
     return out;
+  }
+
+  /** The earlier sentence (outside the statement's own) that first uses the noun `head` ("protest"), or ''. */
+  referentContext(head: string, d: Draft): string {
+    const re = new RegExp(`\\b${head.replace(/[^\p{L}-]/gu, '')}\\b`, 'iu');
+    for (const s of this.tm.sentences) {
+      if (s.index >= d.sent) break;
+      const t = this.tm.masked.slice(s.start, s.end);
+      if (re.test(t)) return t;
+    }
+    return '';
   }
 
   /** The question a statement answers ("Asked whether she had promised …"), or ''. */
@@ -1419,6 +1539,12 @@ function speakerKey(name: string): string {
  */
 export function extract(item: WireItem, ctx: ExtractionContext = { storyStatements: [], knownSpeakers: [] }): ExtractionResult {
   if (item.pubstatus === 'canceled' || !item.body_text) return { extractor: EXTRACTOR, statements: [] };
+  // memos live for one item only
+  clearDateMemo();
+  tokenCache.clear();
+  contentWordsCache.clear();
+  roleWordsMemo.clear();
+  properWordsMemo.clear();
   const ex = new ItemExtractor(item, ctx);
   const drafts = ex.run().filter((d) => d.content && tokens(d.content).length >= 2);
   drafts.sort((a, b) => Math.min(...a.mentions.map((m) => m.start)) - Math.min(...b.mentions.map((m) => m.start)) || a.cueStart - b.cueStart);
@@ -1457,7 +1583,20 @@ export function extract(item: WireItem, ctx: ExtractionContext = { storyStatemen
     };
     for (const r of d.rel) {
       let target: string | null = null;
-      if (r.explicitTarget && ids.has(r.explicitTarget) && r.explicitTarget !== d) target = ids.get(r.explicitTarget)!;
+      if (r.owner?.[0] === '*both*') {
+        // both sides of the latest contradiction before it in the item
+        for (let j = i - 1; j >= 0; j--) {
+          const c = statements[j].relations.find((x) => x.type === 'contradicts');
+          if (!c || !kept.some((k) => ids.get(k) === c.target)) continue;
+          push(r.type, c.target);
+          push(r.type, statements[j].statementId);
+          break;
+        }
+        continue;
+      }
+      const followed = r.follow && ids.has(r.follow) ? statements[kept.indexOf(r.follow)]?.relations.find((x) => x.type === r.type) : undefined;
+      if (followed) target = followed.target;
+      else if (r.explicitTarget && ids.has(r.explicitTarget) && r.explicitTarget !== d) target = ids.get(r.explicitTarget)!;
       else target = findTarget(d, r, kept, ids, story, i, ex);
       push(r.type, target);
       // correcting one's own denial backs what was denied
@@ -1486,9 +1625,33 @@ const STOP = new Set(
   'the a an of to in on at for and or but that this it its is was were be been had has have with by from as he she they his her their we our i not no would will could should may might can did do does said says told about than then there which who what when so if into over after before more most very also just all any some us me my them him you your'.split(' '),
 );
 
+const contentWordsCache = new Map<string, Set<string>>();
+
 function contentWords(s: string): Set<string> {
+  const hit = contentWordsCache.get(s);
+  if (hit) return hit;
+  if (contentWordsCache.size > 4096) contentWordsCache.clear();
   const out = new Set<string>();
+  contentWordsCache.set(s, out);
   for (const t of tokens(s)) if (t.length > 2 && !STOP.has(t)) out.add(t.length > 5 ? t.slice(0, 5) : t);
+  return out;
+}
+
+/** Does `hay` hold `needle` as whole words (both lower case)? */
+function containsWord(hay: string, needle: string): boolean {
+  if (!needle) return false;
+  for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) {
+    const before = i > 0 ? hay[i - 1] : ' ';
+    const after = hay[i + needle.length] ?? ' ';
+    if (!WORD_CHAR.test(before) && before !== '_' && !WORD_CHAR.test(after) && after !== '_') return true;
+  }
+  return false;
+}
+
+/** Five-letter stems of the capitalised words of a name ("Kessalian foreign ministry" → kessa). */
+function stemsOf(name: string): Set<string> {
+  const out = new Set<string>();
+  for (const w of name.match(/\p{Lu}[\p{L}'’-]*/gu) ?? []) if (w.length >= 4 && !NOT_NAME.has(w.toLowerCase())) out.add(w.toLowerCase().slice(0, 5));
   return out;
 }
 
@@ -1529,11 +1692,41 @@ const GENERIC_ORG = /^(?:group|company|firm|organi[sz]ation|operator|ministry|go
 /** Does `role` name (a word of) the organisation `name`? ("Quillon spokeswoman" / "Quillon Mobile") */
 function sharesName(role: string | null, name: string): boolean {
   if (!role) return false;
-  const r = role.toLowerCase();
-  return name
-    .toLowerCase()
+  const words = roleWordsOf(role);
+  for (const w of properWordsOf(name)) if (words.has(w)) return true;
+  return false;
+}
+
+/** Memos of {@link roleWordsOf} and {@link properWordsOf} (cleared per item). */
+const roleWordsMemo = new Map<string, Set<string>>();
+const properWordsMemo = new Map<string, string[]>();
+
+/** The words of a role, up to any relative clause (a word after a hyphen counts: "pro-Quillon"; one before it does not: "Quillon-owned"). */
+function roleWordsOf(role: string): Set<string> {
+  let words = roleWordsMemo.get(role);
+  if (words) return words;
+  words = new Set<string>();
+  for (const t of role.toLowerCase().replace(ROLE_RELATIVE, '').split(/[\s'’]+/)) {
+    if (!t) continue;
+    words.add(t);
+    const i = t.lastIndexOf('-');
+    if (i >= 0) words.add(t.slice(i + 1));
+  }
+  roleWordsMemo.set(role, words);
+  return words;
+}
+
+/** The proper words of a name: "Tervanian Foreign Minister" is not affiliated with "Kessalian foreign ministry". */
+function properWordsOf(name: string): string[] {
+  let words = properWordsMemo.get(name);
+  if (words) return words;
+  words = name
     .split(/\s+/)
-    .some((w) => w.length >= 4 && !/^(?:the|of|and|for)$/.test(w) && new RegExp(`(?:^|[\\s'’-])${w.replace(/[^\p{L}\p{N}]/gu, '')}(?:$|[\\s'’])`, 'u').test(r));
+    .filter((w) => /^\p{Lu}/u.test(w) && !TITLE_WORDS.has(w.toLowerCase()) && !ORG_HEADS.has(w.toLowerCase()))
+    .map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, ''))
+    .filter((w) => w.length >= 4 && !/^(?:the|of|and|for)$/.test(w));
+  properWordsMemo.set(name, words);
+  return words;
 }
 
 function ownerMatches(owner: string[], c: Candidate): boolean {
@@ -1627,14 +1820,25 @@ function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>
     const hit = [...cands].reverse().find((c) => c.contradictsSpeaker(d.entity.name));
     return hit ? hit.id : null;
   }
-  const want = contentWords(d.content + ' ' + (r.ref ?? '') + ' ' + ex.questionOf(d));
   const head = r.ref ? (/([\p{L}-]+)\s*$/u.exec(r.ref)?.[1] ?? '').toLowerCase() : '';
+  // "rejected the protest": the words of the sentence that introduced the protest tell what it was about
+  const referent = head.length > 3 && !/^(?:claims?|reports?|remarks?|comments?|statements?)$/.test(head) ? ex.referentContext(head, d) : '';
+  const want = contentWords(d.content + ' ' + (r.ref ?? '') + ' ' + ex.questionOf(d) + ' ' + referent);
+  // ... and who made it: the subject of that sentence ("Kessaly summoned the ambassador to protest")
+  const referentOwner = referent ? stemsOf(/^\s*(?:[^,]*,\s*)?((?:[A-Z][\p{L}'’-]*\s?)+)/u.exec(referent.replace(/^[^(]*\([^)]*\)\s*[-–—]+\s*/, ''))?.[1] ?? '') : new Set<string>();
   const dayRef = findDayIn(d.content, ex);
+  const cited = r.cited ? tokens(r.cited).join(' ') : '';
+  const incoming = new Map<string, number>();
+  for (const k of story) for (const x of k.relations ?? []) incoming.set(x.target, (incoming.get(x.target) ?? 0) + 1);
   const posted = /\b(?:posted|tweeted|in (?:a|its|their|his|her) post)\b/i.test(d.content);
   const score = (c: Candidate) => {
     let f = overlap(want, contentWords(c.content));
     if (r.ref) f += nounFits(r.ref, c);
     if (posted && (c.medium === 'social post' || c.medium === 'tweet')) f += 0.2;
+    if (cited && tokens(c.content).join(' ').includes(cited)) f += 0.6;
+    // the claim at the centre of the story (others already answer it) is what a bare "confirmed" or "denied" is about
+    f += Math.min(0.15, 0.05 * (incoming.get(c.id) ?? 0));
+    if (referentOwner.size && [...stemsOf(c.speaker + ' ' + (c.role ?? ''))].some((x) => referentOwner.has(x))) f += 0.3;
     if (head.length > 3 && !/^(?:claims?|reports?)$/.test(head) && new RegExp(`\\b${head.replace(/s$/, '')}`, 'i').test(c.zone)) f += 0.3;
     if (dayRef && c.draft === null && c.speaker && (c as Candidate).content && dayIn(dayRef, story.find((k) => k.statementId === c.id)?.saidAt ?? null)) f += 0.3;
     return f;
@@ -1662,7 +1866,12 @@ function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>
     return best ? best.c.id : null;
   }
   let pool = cands;
-  const mentioned = r.weak ? ex.speakersNamedIn(d) : [];
+  if (cited) {
+    // a cited phrase points at the statement that said it, or at nothing
+    pool = cands.filter((c) => tokens(c.content).join(' ').includes(cited));
+    if (!pool.length) return null;
+  }
+  const mentioned = r.weak && !cited ? ex.speakersNamedIn(d) : [];
   if (mentioned.length) {
     const hit = cands.filter((c) => ownerMatches(mentioned, c));
     if (hit.length) pool = hit;
@@ -1670,11 +1879,19 @@ function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>
   let best: { c: Candidate; f: number } | null = null;
   for (const c of pool) {
     let f = score(c);
-    if (c.order > 0) f += 0.02 + (d.para - c.para <= 2 ? 0.05 : 0) + c.order * 0.001;
+    // nearer wins ties; among one named speaker's statements the first (the claim itself) wins them
+    if (c.order > 0) f += 0.02 + (d.para - c.para <= 2 ? 0.05 : 0) + (pool === cands ? c.order : -c.order) * 0.001;
     if (c.mentions > 1) f += 0.08;
     if (!best || f > best.f) best = { c, f };
   }
   if (!best) return null;
+  if (best.c.order > 0 && !cited) {
+    // a speaker's claim comes first and its quotes elaborate it: an answer to that speaker points at the claim
+    const b = best.c;
+    const bs = score(b);
+    const first = pool.find((c) => c.order > 0 && c.order < b.order && c.speaker === b.speaker && Math.abs(c.para - b.para) <= 1 && score(c) >= bs - 0.05);
+    if (first) best = { c: first, f: best.f };
+  }
   if (best.f >= 0.22 || pool !== cands) return best.c.id;
   if (r.weak) {
     // a verdict with no named target: the claim just before it, from another speaker
@@ -1682,6 +1899,8 @@ function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>
     return near && r.type !== 'responds_to' ? near.id : null;
   }
   const near = [...cands].reverse().find((c) => c.order > 0);
+  // the nearest speaker answered; of that speaker's statements the best-matching one (their claim, not a later aside)
+  if (near && best.c.order > 0 && best.c.speaker === near.speaker) return best.c.id;
   return near ? near.id : best.c.id;
 }
 

@@ -53,6 +53,101 @@ export function tokenAt(t: Tagged, offset: number): number {
 
 const NONE: ReadonlySet<string> = new Set();
 
+/** Words that are never finite verbs: function words and the nouns of speaker phrases ("the union's general secretary"). */
+const NEVER_VERB = new Set(
+  (
+    'the a an of for at in on to from with by and or but as about into over under after before than this that these those ' +
+    'his her its their our my your whose who which what mr mrs ms dr its own also two three four five several some many other another ' +
+    'senior junior former deputy acting chief general spokesman spokeswoman spokesperson minister secretary director official officials ' +
+    'president chairman chairwoman chair executive officer head leader lawyer lawyers manager editor analyst adviser advisor aide aides ' +
+    'member members union company group firm ministry authority government council police agency regulator board committee office ' +
+    'source sources people person diplomat diplomats residents workers families statement interview conference news briefing ' +
+    'foreign prime labour health finance interior defence defense transport state national local city port regional federal ' +
+    'he she it they we i him them us me you one day week month year today yesterday tonight morning afternoon evening night ' +
+    'monday tuesday wednesday thursday friday saturday sunday late early last earlier later next this weekend time ' +
+    'reporters journalists media social telephone phone call post new crowd report newspaper letter parliament public broadcaster ' +
+    'site technology television radio channel website investors percent per cent meeting rally video address speech filing ' +
+    'not no never both all each every any only just still again then there here now when where while whether if'
+  ).split(/\s+/),
+);
+
+/** An auxiliary and the participle it governs: group 1 the participle. */
+const AUX_PARTICIPLE = /\b(?:was|were|is|are|been|being|had|has|have|will|would|could|should|can|might|must|did|does)\s+(?:not\s+|also\s+|now\s+|still\s+|already\s+|been\s+|be\s+)*([a-z]{3,}(?:ing|ed))\b/;
+
+/**
+ * Cheap lexical pre-test: can the phrase hold a finite verb at all? A phrase
+ * of capitalised words, numbers and the words of {@link NEVER_VERB} cannot,
+ * and needs no tagging.
+ */
+function mayHoldVerb(text: string, except: ReadonlySet<string>): boolean {
+  const re = /[\p{L}][\p{L}'’-]*/gu;
+  let x: RegExpExecArray | null;
+  let first = true;
+  while ((x = re.exec(text))) {
+    const w = x[0];
+    const l = w.toLowerCase().replace(/['’]s?$/, '');
+    if (/^\p{Lu}/u.test(w)) {
+      // a capitalised word is a name, unless a participle opens the phrase ("Asked", "Speaking")
+      if (first && /(?:ed|ing)$/.test(l) && !except.has(l)) return true;
+    } else if (!NEVER_VERB.has(l) && !except.has(l) && !(/ly$/.test(l) && !/^(?:apply|rely|reply|supply|fly|ally|tally|rally)$/.test(l))) return true;
+    first = false;
+  }
+  return false;
+}
+
+/**
+ * Tags sentences on demand: only the sentences whose phrases are asked
+ * about are tagged (the POS pass is the costliest step, and most sentences
+ * never need it). Offsets stay absolute.
+ */
+export class LazyTagger {
+  private readonly cache = new Map<number, Tagged>();
+
+  constructor(
+    private readonly text: string,
+    /** sentence spans (absolute, sorted, non-overlapping) */
+    private readonly spans: ReadonlyArray<{ start: number; end: number }>,
+  ) {}
+
+  /** The tagged sentence holding `offset`, or null. */
+  private at(offset: number): Tagged | null {
+    const sp = this.spans;
+    let lo = 0;
+    let hi = sp.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (offset < sp[mid].start) hi = mid - 1;
+      else if (offset >= sp[mid].end) lo = mid + 1;
+      else {
+        let t = this.cache.get(mid);
+        if (!t) {
+          const r = tag(this.text.slice(sp[mid].start, sp[mid].end));
+          for (let i = 0; i < r.starts.length; i++) {
+            r.starts[i] += sp[mid].start;
+            r.ends[i] += sp[mid].start;
+          }
+          t = r;
+          this.cache.set(mid, t);
+        }
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** As {@link hasVerb}, over [a, b) of the text. */
+  hasVerb(a: number, b: number, except: ReadonlySet<string> = NONE, skipCapitalised = false): boolean {
+    if (b <= a) return false;
+    const span = this.text.slice(a, b);
+    if (!mayHoldVerb(span, except)) return false;
+    // an auxiliary before a participle is a verb phrase: no tagging needed ("were waiting", "had been linked")
+    const aux = AUX_PARTICIPLE.exec(span);
+    if (aux && !except.has(aux[1].toLowerCase())) return true;
+    const t = this.at(a) ?? this.at(b - 1);
+    return t ? hasVerb(t, a, b, except, skipCapitalised) : false;
+  }
+}
+
 /** Does [a, b) contain a finite-looking verb (wink tag VERB), other than the words in `except`? */
 export function hasVerb(t: Tagged, a: number, b: number, except: ReadonlySet<string> = NONE, skipCapitalised = false): boolean {
   for (let i = tokenAt(t, a); i < t.starts.length && t.ends[i] <= b; i++) {

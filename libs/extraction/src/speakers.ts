@@ -71,6 +71,8 @@ export function parseSpeaker(raw: string): ParsedSpeaker | null {
   const lower = s.toLowerCase();
   if (/^(?:he|she|it|they|we|i)$/i.test(s)) return { kind: 'pronoun', name: lower, type: lower === 'it' ? 'organization' : lower === 'they' ? 'group' : 'person', role: null, pronoun: lower };
   if (/^(?:who|which|that|this|what|there|here|one|nobody|no one|none)$/i.test(s)) return null;
+  // a time expression is never a speaker ("last month", "a day after the company", "the following morning")
+  if (TIME_PHRASE.test(s) && !NAME_AFTER_TIME_WORD.test(s)) return null;
   if (s.split(/\s+/).length > 14) return null;
   const words = s.split(/\s+/);
   // capitalised runs
@@ -86,6 +88,15 @@ export function parseSpeaker(raw: string): ParsedSpeaker | null {
       runs.push({ start: i, end: j });
       i = j;
     } else i++;
+  }
+  // an organisation's name may hold a connective: "Chamber of Shipping", "Harbour and Transport Workers' Union"
+  for (let r = runs.length - 1; r > 0; r--) {
+    const a = runs[r - 1];
+    const b = runs[r];
+    if (b.start - a.end !== 1 || !/^(?:of|and|for|&)$/i.test(words[a.end]) || /[,;:]$/.test(words[a.end - 1])) continue;
+    const merged = words.slice(a.start, b.end).map((w) => stripPossessive(w.replace(/[,;:]$/, '')).toLowerCase());
+    if (!merged.some((w) => ORG_HEADS.has(w))) continue;
+    runs.splice(r - 1, 2, { start: a.start, end: b.end });
   }
   const lastRun = runs[runs.length - 1];
   // a name is a capitalised run at the end of the phrase, or one followed by "of"/"at" + organisation
@@ -105,8 +116,10 @@ export function parseSpeaker(raw: string): ParsedSpeaker | null {
       if (/^the$/i.test(nameWords[0])) nameWords = nameWords.slice(1);
       if (k > 0 && k < runWords.length && !ORG_HEADS.has(runWords[runWords.length - 1].toLowerCase())) nameWords = runWords.slice(k);
       const name = nameWords.join(' ').replace(/['’]s$/, '');
-      return { kind: 'name', name, type: 'organization', role: clean(before.replace(/^(?:the|a|an)\s+/i, '')) || null };
+      return { kind: 'name', name, type: 'organization', role: clean(before.replace(/^(?:the|a|an)(?:\s+|$)/i, '')) || null };
     }
+    // "Henrik Osterby and Ludovica Ferrant": two named people speaking together
+    if (/\band$/i.test(before.trim()) && runs.length >= 2 && k === 0) return { kind: 'description', name: s.replace(/^the\s+/i, ''), type: 'group', role: null, head: 'group' };
     const nameWords = runWords.slice(k).filter((w, idx) => idx > 0 || !LEADING_FUNCTION_WORDS.has(w.toLowerCase()));
     if (nameWords.length > 0) {
       const titlePart = [before, runWords.slice(0, k).join(' ')].filter(Boolean).join(' ');
@@ -144,6 +157,12 @@ export function parseSpeaker(raw: string): ParsedSpeaker | null {
   return null;
 }
 
+/** Phrases headed by a time noun. */
+const TIME_PHRASE =
+  /^(?:(?:a|an|the|one|two|three|four|five|several|some|last|next|this|that|same|following|previous|earlier|later|late|early|days?|weeks?|hours?)\s+)*(?:day|days|week|weeks|month|months|year|years|hour|hours|minute|minutes|morning|mornings|afternoon|evening|night|weekend|moment|time|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|june|july|august|september|october|november|december)\b/i;
+/** ... unless a name follows the word ("June Okafor", "March of Dimes"). */
+const NAME_AFTER_TIME_WORD = /^\S+\s+(?:of\s+)?\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)*$/u;
+
 /** Capitalised function words that cannot start a name (unlike "Jan", "May", "April"). */
 const LEADING_FUNCTION_WORDS = new Set(
   'the a an in on at of for to by from with and but or as if when while after before since until asked speaking according this that these those his her its their'.split(' '),
@@ -176,9 +195,19 @@ export class SpeakerRegistry {
     }
   }
 
+  /**
+   * The entity a name or alias denotes. A full-name match wins; an alias
+   * shared by several entities (two people with one surname) goes to the
+   * one mentioned most recently, as a reader takes it.
+   */
   private byName(name: string): Entity | undefined {
     const l = name.toLowerCase();
-    return this.entities.find((e) => e.name.toLowerCase() === l || e.aliases.has(l));
+    let best: Entity | undefined;
+    for (const e of this.entities) {
+      if (e.name.toLowerCase() === l) return e;
+      if (e.aliases.has(l) && (!best || e.last > best.last)) best = e;
+    }
+    return best;
   }
 
   /**
@@ -258,6 +287,12 @@ export class SpeakerRegistry {
     return e;
   }
 
+  /** Is a name (or a person's surname) already known? */
+  knows(name: string): boolean {
+    const l = name.toLowerCase();
+    return !!this.byName(name) || this.entities.some((e) => e.type === 'person' && surnameOf(e.name).toLowerCase() === l);
+  }
+
   /** Mark an entity as mentioned at `pos` (salience). */
   touch(e: Entity, pos: number): void {
     e.last = Math.max(e.last, pos);
@@ -281,8 +316,10 @@ export class SpeakerRegistry {
     const text = p.name.toLowerCase();
     if (!head) return null;
     const stem = head.replace(/(?:es|s)$/, '');
+    // "the company" is an organisation, never the person whose role mentions it ("company spokesman")
+    const orgWanted = p.type === 'organization';
     const matches = this.entities
-      .filter((e) => e.last >= 0 && e.last < pos && e.type !== 'anonymous')
+      .filter((e) => e.last >= 0 && e.last < pos && e.type !== 'anonymous' && (!orgWanted || e.type === 'organization'))
       .filter((e) => {
         const hay = ((e.role ?? '') + ' ' + e.name).toLowerCase();
         if (hay.includes(text)) return true;

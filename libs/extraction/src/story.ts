@@ -27,6 +27,16 @@ const GENERIC = new Set(
  * dropped) outside boilerplate lines, with counts; the headline counts twice.
  */
 export function itemTerms(item: WireItem): Record<string, number> {
+  if (lastTerms && lastTerms.item === item) return { ...lastTerms.terms };
+  const terms = termsOf(item);
+  lastTerms = { item, terms };
+  return { ...terms };
+}
+
+/** The last item's terms: an item is assigned, then folded into its story, so its terms are read twice in a row. */
+let lastTerms: { item: WireItem; terms: Record<string, number> } | null = null;
+
+function termsOf(item: WireItem): Record<string, number> {
   const out: Record<string, number> = {};
   const lines = [item.headline ?? '', item.headline ?? '', ...(item.body_text ?? '').split(/\n+/)].filter(
     (l) => !/^\s*(?:\(|©|related|sign up)/i.test(l),

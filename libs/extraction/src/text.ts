@@ -66,10 +66,22 @@ const HOVER_CARD = /([a-z\u00df-\u00ff])([A-Z\u00c0-\u00de][^\n]{0,600}?\bMORE\b
 const TICKER = /\b[A-Z0-9]{1,6}\.[A-Z]{1,4}\s*[▲▼△▽↑↓]\s*[-+]?\d+(?:[.,]\d+)?\s*%(?:[^.\n]{0,80}?\bFollow\b)?/g;
 const TICKER2 = /\((?:[A-Z]+:)?[A-Z]{1,6}(?:\.[A-Z]{1,4})?\)\s*[▲▼△▽↑↓]\s*[-+]?\d+(?:[.,]\d+)?\s*%/g;
 
-function maskRange(chars: string[], start: number, end: number): void {
-  for (let i = start; i < end; i++) if (chars[i] !== '\n') chars[i] = ' ';
+/** `text` with each span replaced by spaces (line breaks kept), same length. Spans sorted by start. */
+function applyMasks(text: string, spans: Span[]): string {
+  if (!spans.length) return text;
+  let out = '';
+  let cur = 0;
+  for (const sp of spans) {
+    const a = Math.max(cur, sp.start);
+    if (sp.end <= a) continue;
+    out += text.slice(cur, a) + text.slice(a, sp.end).replace(/[^\n]/g, ' ');
+    cur = sp.end;
+  }
+  return out + text.slice(cur);
 }
 
+/** Every mark findQuotes reacts to. */
+const QUOTE_MARK = /["“„«‟”»‘'’]/g;
 const OPEN_DOUBLE = new Set(['“', '„', '«', '‟']);
 const CLOSE_DOUBLE = new Set(['”', '»']);
 
@@ -110,7 +122,12 @@ export function findQuotes(masked: string, paragraphs: Paragraph[]): Quote[] {
       }
       carry = null;
     }
-    for (; i < para.end; i++) {
+    // visit only the quote marks (the other characters never change the state)
+    for (let from = i; ; from = i + 1) {
+      QUOTE_MARK.lastIndex = from;
+      const qm = QUOTE_MARK.exec(masked);
+      if (!qm || qm.index >= para.end) break;
+      i = qm.index;
       const c = masked[i];
       if (c === '"' || OPEN_DOUBLE.has(c) || CLOSE_DOUBLE.has(c)) {
         const prev = masked[i - 1];
@@ -212,17 +229,19 @@ function splitSentences(masked: string, para: Paragraph, quotes: Quote[]): Span[
  * @param headline the item's headline: a paragraph repeating it is junk.
  */
 export function buildTextModel(body: string, headline: string): TextModel {
-  const chars = body.split('');
   // paragraphs: every non-empty line
   const rawParas: Span[] = [];
   let s = 0;
-  for (let i = 0; i <= body.length; i++) {
-    if (i === body.length || body[i] === '\n') {
-      if (body.slice(s, i).trim().length > 0) rawParas.push({ start: s, end: i });
-      s = i + 1;
-    }
+  const lineRe = /\n/g;
+  for (;;) {
+    const nl = lineRe.exec(body);
+    const i = nl ? nl.index : body.length;
+    if (/\S/.test(body.slice(s, i))) rawParas.push({ start: s, end: i });
+    s = i + 1;
+    if (!nl) break;
   }
   const head = headline.trim().toLowerCase();
+  const masks: Span[] = [];
   for (const p of rawParas) {
     const t = body.slice(p.start, p.end).trim();
     const junk =
@@ -231,19 +250,19 @@ export function buildTextModel(body: string, headline: string): TextModel {
       CREDIT_ONLY.test(t) ||
       (head.length > 0 && t.toLowerCase() === head) ||
       (t.length < 40 && !/[.!?"”]$/.test(t) && !/\b(?:said|says|told)\b/.test(t) && t.split(/\s+/).length < 6);
-    if (junk) maskRange(chars, p.start, p.end);
+    if (junk) masks.push({ start: p.start, end: p.end });
   }
-  let masked = chars.join('');
-  const inline = masked.split('');
+  let masked = applyMasks(body, masks);
+  const inline: Span[] = [];
   for (const re of [HOVER_CARD, TICKER, TICKER2]) {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(masked))) {
       const off = re === HOVER_CARD ? m.index + m[1].length : m.index;
-      maskRange(inline, off, m.index + m[0].length);
+      inline.push({ start: off, end: m.index + m[0].length });
     }
   }
-  masked = inline.join('');
+  if (inline.length) masked = applyMasks(masked, inline.sort((a, b) => a.start - b.start));
   const paragraphs: Paragraph[] = rawParas
     .filter((p) => masked.slice(p.start, p.end).trim().length > 0)
     .map((p, index) => ({ ...p, index }));
