@@ -2,7 +2,7 @@ import type { StorySummary, TimelineLine } from '@timeline/read-model';
 
 const REL: Record<string, string> = { contradicts: '✗', supports: '✓', responds_to: '↩', corrects: '✎', retracts: '⌫' };
 
-function fit(s: string, n: number): string {
+function clip(s: string, n: number): string {
   const clean = s.replace(/\s+/g, ' ');
   return clean.length <= n ? clean.padEnd(n) : clean.slice(0, n - 1) + '…';
 }
@@ -26,7 +26,7 @@ export function formatTimeline(story: StorySummary, lines: TimelineLine[], width
   out.push(`${'#'.padStart(3)} ${'said'.padEnd(22)} ${'speaker'.padEnd(23)} ${'kind'.padEnd(8)} ${'content'.padEnd(contentWidth)} relations`);
   lines.forEach((l, i) => {
     const rels = l.relations.map((r) => `${REL[r.type] ?? r.type}#${num.get(r.target) ?? '?'}`).join(' ');
-    out.push(`${String(i + 1).padStart(3)} ${fit(range(l.saidAt), 22)} ${fit(l.source.name, 23)} ${fit(l.kind, 8)} ${fit(l.content, contentWidth)} ${rels}`);
+    out.push(`${String(i + 1).padStart(3)} ${clip(range(l.saidAt), 22)} ${clip(l.source.name, 23)} ${clip(l.kind, 8)} ${clip(l.content, contentWidth)} ${rels}`);
   });
   return out.join('\n');
 }
