@@ -8,6 +8,7 @@ import { evalCommand } from './eval.command';
 import { corpusDir } from './paths';
 import { registerAuditCommands } from './audit.command';
 import { registerFeedCommands } from './feeds.command';
+import { registerReextractCommands } from './reextract.command';
 
 /** The `timeline` command line (package.json "bin"). */
 export function buildCli(): Command {
@@ -57,6 +58,7 @@ export function buildCli(): Command {
   // Further command groups register themselves here (one line each).
   registerAuditCommands(program);
   registerFeedCommands(program);
+  registerReextractCommands(program);
   return program;
 }
 

@@ -10,9 +10,10 @@ import { EventRef, eventRef } from './event-ref';
  * - `late_version`: recorded by an item version older than the current one (changes nothing);
  * - `superseded`: a newer item version arrived without it (yet);
  * - `withdrawn`: the item was killed (canceled) or withheld;
+ * - `retracted`: re-extraction with a newer extractor no longer finds it;
  * - `related`: another statement was recorded with a relation to it (contradicts, supports, ...).
  */
-export type HistoryKind = 'recorded' | 'recorded_again' | 're_extracted' | 'late_version' | 'superseded' | 'withdrawn' | 'related';
+export type HistoryKind = 'recorded' | 'recorded_again' | 're_extracted' | 'late_version' | 'superseded' | 'withdrawn' | 'retracted' | 'related';
 
 /** One line of a statement's history. */
 export interface HistoryEntry extends EventRef {
@@ -63,7 +64,7 @@ export function statementHistory(storyId: string, statementId: string, events: r
       else if (e.data.extractor.version !== was.extractor) kind = 're_extracted';
       else kind = 'recorded_again';
     } else {
-      kind = now.status === 'withdrawn' ? 'withdrawn' : 'superseded';
+      kind = e.type === 'StatementRetracted' ? 'retracted' : now.status === 'withdrawn' ? 'withdrawn' : 'superseded';
     }
     out.push({ ...eventRef(e), kind, statusAfter: now.status });
   }

@@ -48,9 +48,26 @@ export const StatementRecordedData = z.object({
 });
 export type StatementRecordedData = z.infer<typeof StatementRecordedData>;
 
+/**
+ * A re-extraction (`timeline reextract`) of one item version no longer finds
+ * a statement the timeline held for it: the statement leaves the timeline
+ * (status `retracted`); its StatementRecorded events stay in the log.
+ * `extractor` is the extractor whose run dropped it.
+ */
+export const StatementRetractedData = z.object({
+  statementId: z.string().uuid(),
+  storyId: z.string().uuid(),
+  itemUri: z.string().min(1),
+  itemVersion: z.number().int().nonnegative(),
+  extractor: ExtractorRef,
+  reason: z.enum(['re-extracted']),
+});
+export type StatementRetractedData = z.infer<typeof StatementRetractedData>;
+
 export const EventSchemas = {
   WireItemRecorded: { version: 1, data: WireItemRecordedData },
   StatementRecorded: { version: 1, data: StatementRecordedData },
+  StatementRetracted: { version: 1, data: StatementRetractedData },
 } as const;
 
 export type EventType = keyof typeof EventSchemas;
@@ -74,8 +91,12 @@ export type StatementRecorded = {
   readonly type: 'StatementRecorded';
   readonly data: StatementRecordedData;
 };
+export type StatementRetracted = {
+  readonly type: 'StatementRetracted';
+  readonly data: StatementRetractedData;
+};
 /** Union of all domain events. */
-export type TimelineEvent = WireItemRecorded | StatementRecorded;
+export type TimelineEvent = WireItemRecorded | StatementRecorded | StatementRetracted;
 
 /**
  * An event before it is appended: what ingest publishes and the writer appends.

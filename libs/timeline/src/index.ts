@@ -1,2 +1,3 @@
 export * from './timeline';
 export * from './record-item';
+export * from './reextract';

@@ -24,8 +24,12 @@ export interface TimelineItem {
   lateVersions: number[];
 }
 
-/** active: on the timeline; superseded: replaced by a later item version; withdrawn: the item was killed or withheld. */
-export type StatementStatus = 'active' | 'superseded' | 'withdrawn';
+/**
+ * active: on the timeline; superseded: replaced by a later item version;
+ * withdrawn: the item was killed or withheld; retracted: a re-extraction of
+ * its item version no longer finds it (StatementRetracted).
+ */
+export type StatementStatus = 'active' | 'superseded' | 'withdrawn' | 'retracted';
 
 export interface TimelineMention {
   itemUri: string;
@@ -191,6 +195,17 @@ export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline 
       };
       return state;
     }
+    case 'StatementRetracted': {
+      // Only the item version it was found in: a statement recorded again by a
+      // newer version (or already gone with a kill) is not this event's business.
+      const d = e.data;
+      const s = state.statements[d.statementId];
+      if (!s || s.itemUri !== d.itemUri || s.itemVersion !== d.itemVersion) return state;
+      if (s.status === 'active') s.status = 'retracted';
+      s.recordedAt = e.recordedAt;
+      s.eventIds.push(e.eventId);
+      return state;
+    }
     default: {
       const unreachable: never = e;
       throw new Error(`evolve: unknown event type ${(unreachable as { type: string }).type}`);
@@ -201,7 +216,7 @@ export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline 
 /** Ids of the statements an event may have changed (for the projector's row upserts). */
 export function touchedStatements(state: StoryTimeline, event: StoredEvent): string[] {
   const e = event as StoredEvent<TimelineEvent>;
-  if (e.type === 'StatementRecorded') return [e.data.statementId];
+  if (e.type === 'StatementRecorded' || e.type === 'StatementRetracted') return [e.data.statementId];
   if (e.type === 'WireItemRecorded') return [...statementsOfItem(state, e.data.item.uri)];
   return [];
 }
