@@ -20,7 +20,11 @@ jest.setTimeout(120_000);
 describe('startEmbeddedPostgres (PGlite 0.5.14 + pglite-socket 0.2.17)', () => {
   let pg: SpawnedEmbeddedPostgres;
   beforeAll(async () => {
-    pg = await spawnEmbeddedPostgres({});
+    // Room for two tests' pools at once: pglite-socket frees a closed
+    // connection's slot a moment after the socket closes, and these tests open
+    // 16 connections right after the previous test closed 16 (it failed once
+    // in CI with "Connection terminated unexpectedly" at the 24 default).
+    pg = await spawnEmbeddedPostgres({ maxConnections: 48 });
   });
   afterAll(async () => {
     await pg?.stop();
