@@ -1301,12 +1301,12 @@ class ItemExtractor {
       return;
     }
     if (!d.rel.length && polarity) d.rel.push({ type: polarity, ref: null, weak: true });
-    // a phrase of someone's earlier statement cited in quotation marks ("Quillon told customers there was 'no evidence'")
+    // a phrase of someone's earlier statement cited in quotation marks ("the bank told customers there was 'no evidence'")
     if (!d.rel.length) {
       const phrases = this.quotesIn(d.contentSpans[0]?.start ?? 0, d.contentSpans[d.contentSpans.length - 1]?.end ?? 0)
         .filter((q) => q.inEnd - q.inStart < c.length * 0.8)
         .map((q) => collapse(this.tm.masked.slice(q.inStart, q.inEnd)));
-      // single quotes nested inside a quotation ("Quillon told customers there was 'no evidence'")
+      // single quotes nested inside a quotation ("the bank told customers there was 'no evidence'")
       for (const x of c.matchAll(/(?:^|[\s(])[‘'](\p{L}[^‘’'"“”]{2,80}?[\p{L}\p{N}])[’'](?=[\s.,;:!?)]|$)/gu)) phrases.push(x[1]);
       for (const phrase of phrases) {
         if (phrase.split(' ').length < 2 || phrase.split(' ').length > 8) continue;
@@ -1648,7 +1648,7 @@ function containsWord(hay: string, needle: string): boolean {
   return false;
 }
 
-/** Five-letter stems of the capitalised words of a name ("Kessalian foreign ministry" → kessa). */
+/** Five-letter stems of the capitalised words of a name ("Swedish foreign ministry" → swedi). */
 function stemsOf(name: string): Set<string> {
   const out = new Set<string>();
   for (const w of name.match(/\p{Lu}[\p{L}'’-]*/gu) ?? []) if (w.length >= 4 && !NOT_NAME.has(w.toLowerCase())) out.add(w.toLowerCase().slice(0, 5));
@@ -1689,7 +1689,7 @@ interface Candidate {
 const ORG_OWNER = '*organisation*';
 const GENERIC_ORG = /^(?:group|company|firm|organi[sz]ation|operator|ministry|government|authority|union|agency|council|association|federation|party|regulator)$/i;
 
-/** Does `role` name (a word of) the organisation `name`? ("Quillon spokeswoman" / "Quillon Mobile") */
+/** Does `role` name (a word of) the organisation `name`? ("Alvora spokeswoman" / "Alvora Bank") */
 function sharesName(role: string | null, name: string): boolean {
   if (!role) return false;
   const words = roleWordsOf(role);
@@ -1701,7 +1701,7 @@ function sharesName(role: string | null, name: string): boolean {
 const roleWordsMemo = new Map<string, Set<string>>();
 const properWordsMemo = new Map<string, string[]>();
 
-/** The words of a role, up to any relative clause (a word after a hyphen counts: "pro-Quillon"; one before it does not: "Quillon-owned"). */
+/** The words of a role, up to any relative clause (a word after a hyphen counts: "pro-Alvora"; one before it does not: "Alvora-owned"). */
 function roleWordsOf(role: string): Set<string> {
   let words = roleWordsMemo.get(role);
   if (words) return words;
@@ -1716,7 +1716,7 @@ function roleWordsOf(role: string): Set<string> {
   return words;
 }
 
-/** The proper words of a name: "Tervanian Foreign Minister" is not affiliated with "Kessalian foreign ministry". */
+/** The proper words of a name: "Danish Foreign Minister" is not affiliated with "Swedish foreign ministry". */
 function properWordsOf(name: string): string[] {
   let words = properWordsMemo.get(name);
   if (words) return words;
@@ -1824,7 +1824,7 @@ function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>
   // "rejected the protest": the words of the sentence that introduced the protest tell what it was about
   const referent = head.length > 3 && !/^(?:claims?|reports?|remarks?|comments?|statements?)$/.test(head) ? ex.referentContext(head, d) : '';
   const want = contentWords(d.content + ' ' + (r.ref ?? '') + ' ' + ex.questionOf(d) + ' ' + referent);
-  // ... and who made it: the subject of that sentence ("Kessaly summoned the ambassador to protest")
+  // ... and who made it: the subject of that sentence ("Chile summoned the ambassador to protest")
   const referentOwner = referent ? stemsOf(/^\s*(?:[^,]*,\s*)?((?:[A-Z][\p{L}'’-]*\s?)+)/u.exec(referent.replace(/^[^(]*\([^)]*\)\s*[-–—]+\s*/, ''))?.[1] ?? '') : new Set<string>();
   const dayRef = findDayIn(d.content, ex);
   const cited = r.cited ? tokens(r.cited).join(' ') : '';

@@ -266,7 +266,7 @@ export class SpeakerRegistry {
       }
     }
     if (!e && p.type === 'person' && !name.includes(' ') && !p.role && !/^(?:mr|mrs|ms|dr)\b/i.test(name)) {
-      // a single unknown capitalised word with no title: an organisation ("Rostec said")
+      // a single unknown capitalised word with no title: an organisation ("Airbus said")
       p = { ...p, type: 'organization' };
     }
     if (!e) {

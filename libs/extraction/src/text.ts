@@ -62,7 +62,7 @@ const CREDIT_ONLY = /^\s*[A-Z][\w.&' -]{1,40}\/[A-Z][\w.' -]{1,60}\s*$/;
 
 /** Hover-card scraping junk: a name glued to another text ("President TrumpDonald John TrumpCensus ... MORE"). */
 const HOVER_CARD = /([a-z\u00df-\u00ff])([A-Z\u00c0-\u00de][^\n]{0,600}?\bMORE\b)/g;
-/** Stock-ticker widget glued into a sentence ("QLLN.BRN ▼ 4.21% Quillon Mobile plc Follow"). */
+/** Stock-ticker widget glued into a sentence ("ALVB.LS ▼ 4.21% Alvora Bank plc Follow"). */
 const TICKER = /\b[A-Z0-9]{1,6}\.[A-Z]{1,4}\s*[▲▼△▽↑↓]\s*[-+]?\d+(?:[.,]\d+)?\s*%(?:[^.\n]{0,80}?\bFollow\b)?/g;
 const TICKER2 = /\((?:[A-Z]+:)?[A-Z]{1,6}(?:\.[A-Z]{1,4})?\)\s*[▲▼△▽↑↓]\s*[-+]?\d+(?:[.,]\d+)?\s*%/g;
 
