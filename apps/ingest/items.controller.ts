@@ -28,7 +28,7 @@ export class ItemsController {
   @ApiOperation({ summary: 'Ingest one wire item (ninjs JSON, NewsML-G2 XML or an HTML page)' })
   @ApiConsumes('application/json', 'application/vnd.iptc.g2.newsitem+xml', 'application/xml', 'text/html')
   @ApiPayloadTooLargeResponse({ description: 'Larger than ITEM_MAX_BYTES' })
-  @ApiBody({ description: 'An IPTC ninjs item', schema: { type: 'object', example: { uri: 'urn:newsml:example.org:20190604:x', version: '1', pubstatus: 'usable', firstcreated: '2019-06-04T15:02:00Z', versioncreated: '2019-06-04T15:02:00Z', headline: 'Kremlin contradicts Trump', body_text: '"No," Peskov said on Monday.' } } })
+  @ApiBody({ description: 'An IPTC ninjs item', schema: { type: 'object', example: { uri: 'urn:newsml:example.org:20190604:x', version: '1', pubstatus: 'usable', firstcreated: '2019-06-04T15:02:00Z', versioncreated: '2019-06-04T15:02:00Z', headline: 'Kremlin denies report', body_text: '"There was no official message about this from the Russian side," Kremlin spokesman Dmitry Peskov told reporters on Monday.' } } })
   @ApiAcceptedResponse({ description: 'Published to JetStream' })
   @ApiBadRequestResponse({ description: 'Malformed item; `field` names the problem field' })
   async postItem(@Body() body: unknown, @Req() req: Request): Promise<IngestResult | DocumentIngestResult> {
