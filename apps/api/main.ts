@@ -7,9 +7,11 @@ import { connectNats } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
 import { installShutdown, logLevels, openDatabase } from '@timeline/runtime';
 import { ApiModule } from './api.module';
+import { serveWebPage } from './web-page';
 
 /**
- * Start the read API (HTTP, API_PORT, default 3000): GET /stories,
+ * Start the read API (HTTP, API_PORT, default 3000): the timeline page at /
+ * (built into dist/web by `npm run build`), GET /stories,
  * /stories/:id/timeline, /statements/:id, /health; OpenAPI at /docs.
  */
 export async function startApi(cfg: TimelineConfig = loadConfig(), port = cfg.apiPort): Promise<{ app: INestApplication; url: string; close(): Promise<void> }> {
@@ -23,6 +25,7 @@ export async function startApi(cfg: TimelineConfig = loadConfig(), port = cfg.ap
     new DocumentBuilder().setTitle('Statement timeline API').setDescription('Story timelines of who said what, when and through whom.').setVersion('0.1').build(),
   );
   SwaggerModule.setup('docs', app, doc);
+  serveWebPage(app);
   await app.listen(port, cfg.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {

@@ -1,0 +1,2 @@
+/** Vite bundles CSS imports. */
+declare module '*.css';

@@ -1,0 +1,18 @@
+/**
+ * Build of the timeline page: vanilla TypeScript, bundled into dist/web
+ * (served by apps/api at `/`). `npx vite --config web/vite.config.mts` serves
+ * it with hot reload and proxies the API calls to API_URL (default
+ * http://127.0.0.1:3000).
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  root,
+  base: '/',
+  build: { outDir: fileURLToPath(new URL('../dist/web', import.meta.url)), emptyOutDir: true, target: 'es2022', sourcemap: true },
+  server: { proxy: Object.fromEntries(['/stories', '/statements', '/speakers', '/health', '/docs'].map((p) => [p, api])) },
+});
