@@ -1,22 +1,30 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuditQueries, ReadModelQueries } from '@timeline/read-model';
-import { StoriesController, QUERIES } from './stories.controller';
+import { StoriesController, QUERIES, TIMELINE_READER } from './stories.controller';
+import { SpeakersController } from './speakers.controller';
+import { STORY_EVENTS, StoryEvents, StoryEventsOptions } from './story-events';
+import { TimelineReader } from './timeline.reader';
 import { StatementsController } from './statements.controller';
 import { HealthController, HealthDeps, HEALTH_DEPS } from './health.controller';
 import { AuditController } from './audit.controller';
 import { AUDIT, AuditService } from './audit.service';
 
-/** Nest module of the read API (read model, audit replay and verification). */
+/**
+ * Nest module of the read API (read model, audit replay and verification).
+ * `events`: where the SSE hub hears the projector's announcements (default: polling only when no `nc`).
+ */
 @Module({})
 export class ApiModule {
-  static register(queries: ReadModelQueries, health: HealthDeps): DynamicModule {
+  static register(queries: ReadModelQueries, health: HealthDeps, events: StoryEventsOptions = { subject: 'timeline.timeline.updated' }): DynamicModule {
     return {
       module: ApiModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
-      controllers: [AuditController, StoriesController, StatementsController, HealthController],
+      controllers: [AuditController, StoriesController, SpeakersController, StatementsController, HealthController],
       providers: [
         { provide: QUERIES, useValue: queries },
+        { provide: TIMELINE_READER, useValue: new TimelineReader(queries) },
+        { provide: STORY_EVENTS, useFactory: () => new StoryEvents((ids) => queries.storyHeads(ids), events) },
         { provide: HEALTH_DEPS, useValue: health },
         { provide: AUDIT, useValue: new AuditService(health.log, new AuditQueries(health.pool, health.log.schema)) },
       ],

@@ -17,7 +17,10 @@ import { serveWebPage } from './web-page';
 export async function startApi(cfg: TimelineConfig = loadConfig(), port = cfg.apiPort): Promise<{ app: INestApplication; url: string; close(): Promise<void> }> {
   const db = await openDatabase(cfg, 'api');
   const nc = await connectNats({ servers: cfg.natsUrl.split(','), name: 'api', user: cfg.natsUser, pass: cfg.natsPassword, token: cfg.natsToken });
-  const app = await NestFactory.create(ApiModule.register(new ReadModelQueries(db.pool, cfg.databaseSchema), { pool: db.pool, log: db.log, nc, stuckAfterSeconds: 30 }), {
+  const queries = new ReadModelQueries(db.pool, cfg.databaseSchema);
+  // SSE streams hear the projector's <prefix>.timeline.updated on this connection (polling while it is down).
+  const events = { nc, subject: `${cfg.subjectPrefix}.timeline.updated` };
+  const app = await NestFactory.create(ApiModule.register(queries, { pool: db.pool, log: db.log, nc, stuckAfterSeconds: 30 }, events), {
     logger: logLevels(cfg.logLevel),
   });
   const doc = SwaggerModule.createDocument(

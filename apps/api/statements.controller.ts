@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { STATEMENT_EXAMPLE } from './openapi.examples';
 import { ReadModelQueries, StatementDetail } from '@timeline/read-model';
 import { QUERIES } from './stories.controller';
 
@@ -11,12 +12,21 @@ export class StatementsController {
 
   /**
    * `{ statement, items: [{ uri, version, headline, bodyText }] }`: the
-   * statement and the text of each item version it is reported in; its
-   * `mentions` are UTF-16 offsets into `bodyText`, so a page can highlight them.
+   * statement (any status) and the text of each item version its mentions
+   * point into. Each `statement.mentions[i]` is `{ itemUri, itemVersion,
+   * start, end }`: UTF-16 code-unit offsets (JavaScript string indexes, end
+   * exclusive) into the `bodyText` of the item with that uri and version, so
+   * `bodyText.slice(start, end)` is the reported sentence a page highlights.
+   * bodyText is the item text as stored after ingest's cleaning. 404 for an
+   * unknown statement.
    */
   @Get('statements/:id')
-  @ApiOperation({ summary: 'A statement with provenance' })
-  @ApiOkResponse({ description: 'statement and item texts' })
+  @ApiOperation({ summary: 'A statement with provenance: item texts and character offsets' })
+  @ApiParam({ name: 'id', description: 'statement id (uuid)' })
+  @ApiOkResponse({
+    description: '{ statement, items: [{ uri, version, headline, bodyText }] }; statement.mentions[].start/end are UTF-16 offsets into the matching item bodyText (end exclusive)',
+    schema: { example: STATEMENT_EXAMPLE },
+  })
   @ApiNotFoundResponse({ description: 'No such statement' })
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<StatementDetail> {
     const d = await this.q.statement(id);

@@ -1,10 +1,26 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Optional, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Controller, Get, Headers, Inject, NotFoundException, Optional, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { BoundError, positionBound, ReplayPoint, timeBound } from '@timeline/audit';
-import { ReadModelQueries, StorySummary, TimelineLine } from '@timeline/read-model';
+import { Medium, RelationType, StatementKind } from '@timeline/events';
+import {
+  conflictPairs, ConflictPair, encodeCursor, isTimelineCursor, pageTimeline, ReadModelQueries, StoriesCursor, StorySummary, TimelineCursor, TimelineFilter, TimelineLine,
+} from '@timeline/read-model';
 import { AUDIT, AuditService, rethrowHttp } from './audit.service';
+import { BAD_REQUEST_EXAMPLE, CONTRADICTIONS_EXAMPLE, STORIES_EXAMPLE, TIMELINE_EXAMPLE } from './openapi.examples';
+import { badParam, parseCursor, parseDayRange, parseLimit, parseSearch, parseTimelineFilter, single } from './query-params';
+import { STORY_EVENTS, StoryEvents } from './story-events';
+import { TimelineReader } from './timeline.reader';
 
 export const QUERIES = Symbol('ReadModelQueries');
+export const TIMELINE_READER = Symbol('TimelineReader');
+
+/** Default and largest page of GET /stories/:id/timeline (statements). */
+export const TIMELINE_PAGE = { default: 100, max: 1000 } as const;
+/** Default and largest page of GET /stories (stories). */
+export const STORIES_PAGE = { default: 50, max: 1000 } as const;
 
 /**
  * What a timeline answer reflects. Two clocks, never mixed: `recordedAt` is
@@ -18,66 +34,189 @@ export type TimelineReflects =
   | { mode: 'live'; orderedBy: 'saidAt'; globalPosition: string; recordedAt: string | null }
   | ({ mode: 'replay'; orderedBy: 'saidAt' } & ReplayPoint);
 
+const isStoriesCursor = (v: unknown): v is StoriesCursor => {
+  const c = v as StoriesCursor;
+  return !!c && typeof c === 'object' && (c.u === null || typeof c.u === 'string') && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id);
+};
+
+const badRequest = { description: '`{ statusCode: 400, message, field }`, field naming the bad parameter', schema: { example: BAD_REQUEST_EXAMPLE } };
+
 /** Read API over the story timelines (the projector's read model; as-of answers replay the log). */
 @ApiTags('stories')
 @Controller()
 export class StoriesController {
   constructor(
     @Inject(QUERIES) private readonly q: ReadModelQueries,
+    @Inject(TIMELINE_READER) private readonly reader: TimelineReader,
+    @Inject(STORY_EVENTS) private readonly events: StoryEvents,
     @Optional() @Inject(AUDIT) private readonly audit?: AuditService,
   ) {}
 
-  /** Stories, most recently updated first: `{ stories: StorySummary[] }`. */
+  /**
+   * Stories, most recently updated first (updated_at desc, then story_id):
+   * `{ stories: StorySummary[], nextCursor: string | null }`.
+   * `q`: words that must all occur in the title (case-insensitive);
+   * `from` / `to`: YYYY-MM-DD, the story's [firstSaid, lastSaid] must overlap
+   * them; `limit` 1-1000 (default 50); `cursor`: a previous answer's
+   * nextCursor (the order is by update time, so a story updated while you
+   * page moves to the front and is not seen again on later pages).
+   * 400 naming the parameter for a bad value.
+   */
   @Get('stories')
-  @ApiOperation({ summary: 'List stories' })
-  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
-  @ApiOkResponse({ description: '{ stories: [{ storyId, title, itemCount, statementCount, firstSaid, lastSaid, updatedAt, lastGlobalPosition }] }' })
-  async list(@Query('limit') limit?: string): Promise<{ stories: StorySummary[] }> {
-    const n = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new BadRequestException('limit must be a whole number from 1 to 1000');
-    return { stories: await this.q.listStories(n) };
+  @ApiOperation({ summary: 'List and search stories (cursor-paged)' })
+  @ApiQuery({ name: 'q', required: false, description: 'words that must all appear in the title (case-insensitive)', example: 'arms sale' })
+  @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM-DD: stories whose said_at days reach this day or later', example: '2024-03-01' })
+  @ApiQuery({ name: 'to', required: false, description: 'YYYY-MM-DD: stories whose said_at days start on or before this day', example: '2024-03-31' })
+  @ApiQuery({ name: 'limit', required: false, description: `1-${STORIES_PAGE.max}, default ${STORIES_PAGE.default}` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiOkResponse({ description: '{ stories: [{ storyId, title, itemCount, statementCount, firstSaid, lastSaid, updatedAt, lastGlobalPosition }], nextCursor }', schema: { example: STORIES_EXAMPLE } })
+  @ApiBadRequestResponse(badRequest)
+  async list(@Query() query: Record<string, unknown>): Promise<{ stories: StorySummary[]; nextCursor: string | null }> {
+    const limit = parseLimit(query.limit, STORIES_PAGE.default, STORIES_PAGE.max);
+    const { from, to } = parseDayRange(query.from, query.to);
+    const q = parseSearch(query.q);
+    const after = parseCursor(query.cursor, 'stories', isStoriesCursor);
+    const r = await this.q.searchStories({ q, from, to, limit, after });
+    return { stories: r.stories, nextCursor: r.more && r.last ? encodeCursor('stories', r.last) : null };
   }
 
   /**
-   * A story's timeline: its active statements in said_at order, each with
-   * source, cue, content, kind, medium, via, saidAt (day range: when it was
-   * said), relations (outgoing) and incoming, status, provenance (item uri,
-   * version, mentions as character offsets), extractor, and firstRecordedAt /
-   * recordedAt (when the log learned of it).
+   * A story's timeline: its active statements in said_at order (TimelineLine:
+   * source, cue, content, kind, medium, via, saidAt, relations (outgoing),
+   * incoming, status, provenance (item uri, version, mentions as UTF-16
+   * offsets into the item text), extractor, firstRecordedAt / recordedAt).
+   * Answer: `{ story, statements, reflects, nextCursor }`.
    *
-   * Without `asOf`/`position`: the live read model. With `asOf` (ISO 8601
-   * recorded time) or `position` (global position): the story's stream
-   * replayed up to that point with the projector's `evolve` (not the live
-   * tables); `reflects` then states the global position, stream position,
-   * recordedAt and number of events the answer reflects.
-   * 400 for a malformed or doubled bound; 404 for an unknown story.
+   * Filters (all optional, all must hold): `speaker` (speakerId), `from` /
+   * `to` (YYYY-MM-DD; a statement's said_at days must overlap them; a
+   * statement without said_at counts as its item's day), `kind`, `medium`,
+   * `relation` (statements with a relation of that type, outgoing or
+   * incoming). `incoming` always lists the relations from the whole story.
+   * Paging: `limit` 1-1000 (default 100 statements), `cursor` = nextCursor of
+   * the previous page (it marks a place in the said_at order, so it stays
+   * valid while the story changes).
+   *
+   * Live (no `asOf`/`position`): from the read model, with a strong ETag
+   * derived from the story's last global position and the query; send it
+   * back as If-None-Match to get 304 while nothing changed. With `asOf` (ISO
+   * 8601 recorded time) or `position` (global position): the story's stream
+   * replayed with the projector's `evolve` (not the live tables), the same
+   * filters and paging applied; `reflects` states what the answer reflects.
+   * 400 naming the parameter for a bad value; 404 for an unknown story.
    */
   @Get('stories/:id/timeline')
-  @ApiOperation({ summary: "A story's timeline, live or as of a recorded time / global position" })
+  @ApiOperation({ summary: "A story's timeline (filters, cursor paging, ETag), live or as of a recorded time / global position" })
   @ApiParam({ name: 'id', description: 'story id (uuid)' })
+  @ApiQuery({ name: 'speaker', required: false, description: 'speakerId (uuid) of the source' })
+  @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM-DD: statements said on or after this day', example: '2024-03-04' })
+  @ApiQuery({ name: 'to', required: false, description: 'YYYY-MM-DD: statements said on or before this day', example: '2024-03-05' })
+  @ApiQuery({ name: 'kind', required: false, enum: StatementKind.options, description: 'direct (quote), indirect (paraphrase) or mixed' })
+  @ApiQuery({ name: 'medium', required: false, enum: Medium.options })
+  @ApiQuery({ name: 'relation', required: false, enum: RelationType.options, description: 'keep statements with a relation of this type, outgoing or incoming' })
+  @ApiQuery({ name: 'limit', required: false, description: `1-${TIMELINE_PAGE.max}, default ${TIMELINE_PAGE.default}` })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant on the recorded_at clock, e.g. 2019-06-04T14:00:00Z: replay the log up to it' })
   @ApiQuery({ name: 'position', required: false, description: 'global position: replay the log up to and including it' })
-  @ApiOkResponse({ description: '{ story, statements: TimelineLine[], reflects: { mode, orderedBy, globalPosition, recordedAt, ... } }' })
-  @ApiBadRequestResponse({ description: 'malformed asOf/position, or both given' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'ETag of an earlier live answer: 304 while the story and query are unchanged' })
+  @ApiOkResponse({ description: '{ story, statements: TimelineLine[], reflects, nextCursor }; header ETag (live answers)', schema: { example: TIMELINE_EXAMPLE } })
+  @ApiResponse({ status: 304, description: 'Not Modified: If-None-Match matches the current ETag' })
+  @ApiBadRequestResponse(badRequest)
   @ApiNotFoundResponse({ description: 'No such story' })
   async timeline(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Query('asOf') asOf?: string,
-    @Query('position') position?: string,
-  ): Promise<{ story: StorySummary; statements: TimelineLine[]; reflects: TimelineReflects }> {
+    @Query() query: Record<string, unknown>,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const filter = parseTimelineFilter(query);
+    const limit = parseLimit(query.limit, TIMELINE_PAGE.default, TIMELINE_PAGE.max);
+    const cursorText = single('cursor', query.cursor);
+    const after = parseCursor(query.cursor, 'timeline', isTimelineCursor);
+    const asOf = single('asOf', query.asOf);
+    const position = single('position', query.position);
     if (asOf !== undefined || position !== undefined) {
-      try {
-        if (asOf !== undefined && position !== undefined) throw new BoundError('position', 'give asOf or position, not both');
-        if (!this.audit) throw new Error('as-of replay is not configured');
-        const bound = asOf !== undefined ? timeBound(asOf, 'asOf') : positionBound(position!, 'position');
-        return await this.audit.asOfTimeline(id, bound);
-      } catch (err) {
-        rethrowHttp(err, { notFound: (m) => new NotFoundException(m), badRequest: (m) => new BadRequestException(m) });
-      }
+      res.json(await this.replay(id, asOf, position, filter, limit, after));
+      return;
     }
-    const story = await this.q.getStory(id);
-    const statements = await this.q.timeline(id);
-    if (!story || !statements) throw new NotFoundException(`no story ${id}`);
-    return { story, statements, reflects: { mode: 'live', orderedBy: 'saidAt', globalPosition: story.lastGlobalPosition, recordedAt: story.updatedAt } };
+    const current = await this.reader.position(id);
+    if (current === null) throw new NotFoundException(`no story ${id}`);
+    const key = { ...filter, limit, cursor: cursorText ?? null };
+    res.setHeader('Cache-Control', 'no-cache');
+    if (TimelineReader.matches(ifNoneMatch, TimelineReader.etag(current, key))) {
+      res.setHeader('ETag', TimelineReader.etag(current, key));
+      res.status(304).end();
+      return;
+    }
+    const t = await this.reader.timeline(id, current);
+    if (!t) throw new NotFoundException(`no story ${id}`);
+    res.setHeader('ETag', TimelineReader.etag(t.position, key));
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.status(200).send(this.reader.render(t, filter, limit, after));
+  }
+
+  private async replay(id: string, asOf: string | undefined, position: string | undefined, filter: TimelineFilter, limit: number, after: TimelineCursor | undefined) {
+    try {
+      if (asOf !== undefined && position !== undefined) throw new BoundError('position', 'give asOf or position, not both');
+      if (!this.audit) throw new Error('as-of replay is not configured');
+      const bound = asOf !== undefined ? timeBound(asOf, 'asOf') : positionBound(position!, 'position');
+      const r = await this.audit.asOfTimeline(id, bound);
+      const page = pageTimeline(r.statements, filter, limit, after);
+      return { story: r.story, statements: page.statements, reflects: r.reflects as TimelineReflects, nextCursor: page.nextCursor };
+    } catch (err) {
+      rethrowHttp(err, { notFound: (m) => new NotFoundException(m), badRequest: (m) => new BadRequestException(m) });
+    }
+  }
+
+  /**
+   * The pairs of statements in conflict on a story's live timeline:
+   * `{ pairs: [{ relation, from: TimelineLine, to: TimelineLine }] }`, where
+   * `from` says `relation` of `to`; relations `contradicts`, `corrects` and
+   * `retracts` (libs/events RelationType; `supports` and `responds_to` are not
+   * conflicts), both statements active; in timeline order of `from`, then `to`.
+   * 404 for an unknown story.
+   */
+  @Get('stories/:id/contradictions')
+  @ApiOperation({ summary: 'Pairs of statements in conflict (contradicts, corrects, retracts)' })
+  @ApiParam({ name: 'id', description: 'story id (uuid)' })
+  @ApiOkResponse({ description: '{ pairs: [{ relation, from: TimelineLine, to: TimelineLine }] }', schema: { example: CONTRADICTIONS_EXAMPLE } })
+  @ApiNotFoundResponse({ description: 'No such story' })
+  async contradictions(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ pairs: Array<ConflictPair<TimelineLine>> }> {
+    const current = await this.reader.position(id);
+    const t = current === null ? null : await this.reader.timeline(id, current);
+    if (!t) throw new NotFoundException(`no story ${id}`);
+    return { pairs: conflictPairs(t.lines) };
+  }
+
+  /**
+   * Server-Sent Events (text/event-stream) of a story's timeline changes: on
+   * each projector step that changes the story, `event: timeline`, `id:
+   * <globalPosition>`, `data: { storyId, globalPosition, recordedAt }` (the
+   * story's last global position and recorded time after the change; fetch
+   * the timeline again to see it). A `: heartbeat` comment every 15 s. With
+   * `after` (or the Last-Event-ID header a reconnecting EventSource sends) =
+   * a global position already seen, a change past it is sent at once.
+   * 400 for a bad `after`; 404 for an unknown story.
+   */
+  @Get('stories/:id/events')
+  @ApiOperation({ summary: "Server-Sent Events: the story's timeline changed" })
+  @ApiParam({ name: 'id', description: 'story id (uuid)' })
+  @ApiQuery({ name: 'after', required: false, description: 'global position already seen (same as the Last-Event-ID header)' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'event stream: `event: timeline` / `id: 4812` / `data: {"storyId":"…","globalPosition":"4812","recordedAt":"2024-03-05T09:12:44.120Z"}`' })
+  @ApiBadRequestResponse(badRequest)
+  @ApiNotFoundResponse({ description: 'No such story' })
+  async stream(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('after') afterParam: unknown,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const after = single('after', afterParam);
+    if (after !== undefined && !/^[0-9]{1,18}$/.test(after)) throw badParam('after', `after must be a global position (whole number), got "${after}"`);
+    const since = after ?? (lastEventId && /^[0-9]{1,18}$/.test(lastEventId) ? lastEventId : undefined);
+    const current = await this.reader.position(id);
+    if (current === null) throw new NotFoundException(`no story ${id}`);
+    this.events.open(id, current, since, req, res);
   }
 }

@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 import { quoteSchema } from '@timeline/event-log';
 import type { WireItem } from '@timeline/events';
 import type { StorySignature } from '@timeline/extraction';
-import { TimelineStatement, withIncoming } from '@timeline/timeline';
+import { compareStatements, TimelineEntry, TimelineStatement, withIncoming } from '@timeline/timeline';
+import type { TimelineCursor } from './timeline.query';
 
 /** A story as listed by GET /stories. */
 export interface StorySummary {
@@ -17,8 +18,49 @@ export interface StorySummary {
   lastGlobalPosition: string;
 }
 
+/** Keyset of the stories listing: updated_at as Postgres prints it (full precision) or null, and story_id. */
+export interface StoriesCursor {
+  u: string | null;
+  id: string;
+}
+
+/** Keyset of the speakers listing: name and speakerId of the last speaker. */
+export interface SpeakersCursor {
+  name: string;
+  id: string;
+}
+
+/** A speaker as listed by GET /speakers (counts over active statements). */
+export interface SpeakerSummary {
+  speakerId: string;
+  name: string;
+  statementCount: number;
+  storyCount: number;
+}
+
+const STORY_COLUMNS = 'story_id, title, item_count, statement_count, first_said, last_said, updated_at, last_global_position';
+
+/** A rm_stories row as served. */
+function storySummary(x: Record<string, any>): StorySummary {
+  return {
+    storyId: x.story_id,
+    title: x.title,
+    itemCount: x.item_count,
+    statementCount: x.statement_count,
+    firstSaid: x.first_said,
+    lastSaid: x.last_said,
+    updatedAt: x.updated_at ? new Date(x.updated_at).toISOString() : null,
+    lastGlobalPosition: String(x.last_global_position),
+  };
+}
+
+/** Escape LIKE wildcards (the default escape character is backslash). */
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** A timeline line as served: the statement plus the relations pointing at it. */
-export type TimelineLine = TimelineStatement & { incoming: Array<{ type: string; source: string }> };
+export type TimelineLine = TimelineEntry;
 
 /** GET /statements/:id: the statement, and the item text its mentions point into. */
 export interface StatementDetail {
@@ -39,30 +81,86 @@ export class ReadModelQueries {
     this.s = quoteSchema(schema);
   }
 
-  /** Stories, most recently updated first. */
-  async listStories(limit = 100): Promise<StorySummary[]> {
+  /**
+   * Stories, most recently updated first (updated_at desc, story_id), keyset-paged.
+   * @param opts.q words that must all appear in the title (case-insensitive substrings)
+   * @param opts.from / opts.to inclusive YYYY-MM-DD day range that must overlap [first_said, last_said]
+   *   (stories without a dated active statement are left out when either is given)
+   * @param opts.after the (updated_at, story_id) of the previous page's last story
+   * @returns at most `limit` stories, and whether more follow
+   */
+  async searchStories(opts: { q?: string; from?: string; to?: string; limit: number; after?: StoriesCursor }): Promise<{ stories: StorySummary[]; more: boolean; last: StoriesCursor | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    for (const word of (opts.q ?? '').split(/\s+/).filter(Boolean)) where.push(`title ILIKE ${p(`%${likeEscape(word)}%`)}`);
+    if (opts.from !== undefined) where.push(`last_said >= ${p(opts.from)}`);
+    if (opts.to !== undefined) where.push(`first_said <= ${p(opts.to)}`);
+    if (opts.after) {
+      const id = p(opts.after.id);
+      if (opts.after.u === null) where.push(`updated_at IS NULL AND story_id > ${id}::uuid`);
+      else {
+        const u = p(opts.after.u);
+        where.push(`(updated_at < ${u}::timestamptz OR (updated_at = ${u}::timestamptz AND story_id > ${id}::uuid) OR updated_at IS NULL)`);
+      }
+    }
     const r = await this.pool.query(
-      `SELECT story_id, title, item_count, statement_count, first_said, last_said, updated_at, last_global_position
-         FROM ${this.s}.rm_stories ORDER BY updated_at DESC NULLS LAST, story_id LIMIT $1`,
-      [limit],
+      `SELECT ${STORY_COLUMNS}, updated_at::text AS u_raw FROM ${this.s}.rm_stories
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY updated_at DESC NULLS LAST, story_id LIMIT ${p(opts.limit + 1)}`,
+      params,
     );
-    return r.rows.map((x) => ({
-      storyId: x.story_id,
-      title: x.title,
-      itemCount: x.item_count,
-      statementCount: x.statement_count,
-      firstSaid: x.first_said,
-      lastSaid: x.last_said,
-      updatedAt: x.updated_at ? new Date(x.updated_at).toISOString() : null,
-      lastGlobalPosition: String(x.last_global_position),
-    }));
+    const more = r.rows.length > opts.limit;
+    const rows = r.rows.slice(0, opts.limit);
+    const lastRow = rows[rows.length - 1];
+    return { stories: rows.map(storySummary), more, last: lastRow ? { u: lastRow.u_raw ?? null, id: lastRow.story_id } : null };
+  }
+
+  /** Stories, most recently updated first (the first `limit`). */
+  async listStories(limit = 100): Promise<StorySummary[]> {
+    return (await this.searchStories({ limit })).stories;
   }
 
   /** One story's summary, or null. */
   async getStory(storyId: string): Promise<StorySummary | null> {
-    const all = await this.pool.query(`SELECT story_id FROM ${this.s}.rm_stories WHERE story_id = $1`, [storyId]);
-    if (!all.rowCount) return null;
-    return (await this.listStories(100000)).find((x) => x.storyId === storyId) ?? null;
+    const r = await this.pool.query(`SELECT ${STORY_COLUMNS} FROM ${this.s}.rm_stories WHERE story_id = $1`, [storyId]);
+    return r.rowCount ? storySummary(r.rows[0]) : null;
+  }
+
+  /** The global position of the last event applied to a story (decimal string), or null for an unknown story. */
+  async storyPosition(storyId: string): Promise<string | null> {
+    const r = await this.pool.query<{ p: string }>(`SELECT last_global_position::text AS p FROM ${this.s}.rm_stories WHERE story_id = $1`, [storyId]);
+    return r.rowCount ? r.rows[0].p : null;
+  }
+
+  /** Last global position and recorded_at of some stories (unknown ids are missing from the map). */
+  async storyHeads(storyIds: string[]): Promise<Map<string, { globalPosition: string; recordedAt: string | null }>> {
+    if (!storyIds.length) return new Map();
+    const r = await this.pool.query<{ story_id: string; p: string; updated_at: Date | null }>(
+      `SELECT story_id::text, last_global_position::text AS p, updated_at FROM ${this.s}.rm_stories WHERE story_id = ANY($1::uuid[])`,
+      [storyIds],
+    );
+    return new Map(r.rows.map((x) => [x.story_id, { globalPosition: x.p, recordedAt: x.updated_at ? new Date(x.updated_at).toISOString() : null }]));
+  }
+
+  /**
+   * A story's summary and its whole timeline (active statements, sorted, with
+   * incoming relations), read in ONE statement so both reflect the same
+   * committed projector step.
+   * @returns null when the story does not exist.
+   */
+  async storyTimeline(storyId: string): Promise<{ story: StorySummary; lines: TimelineLine[] } | null> {
+    const r = await this.pool.query(
+      `SELECT ${STORY_COLUMNS},
+              (SELECT coalesce(json_agg(doc), '[]'::json) FROM ${this.s}.rm_statements st WHERE st.story_id = s.story_id AND st.status = 'active')::text AS docs
+         FROM ${this.s}.rm_stories s WHERE s.story_id = $1`,
+      [storyId],
+    );
+    if (!r.rowCount) return null;
+    return { story: storySummary(r.rows[0]), lines: withIncoming(JSON.parse(r.rows[0].docs) as TimelineStatement[]) };
   }
 
   /**
@@ -70,13 +168,84 @@ export class ReadModelQueries {
    * @returns null when the story does not exist.
    */
   async timeline(storyId: string): Promise<TimelineLine[] | null> {
-    const exists = await this.pool.query(`SELECT 1 FROM ${this.s}.rm_stories WHERE story_id = $1`, [storyId]);
-    if (!exists.rowCount) return null;
-    const r = await this.pool.query<{ doc: TimelineStatement }>(
-      `SELECT doc FROM ${this.s}.rm_statements WHERE story_id = $1 AND status = 'active' ORDER BY sort_key`,
-      [storyId],
+    return (await this.storyTimeline(storyId))?.lines ?? null;
+  }
+
+  /**
+   * Speakers of active statements, by name (byte order) then speakerId, keyset-paged.
+   * Counts are over active statements; the name is the speaker's (alphabetically first) canonical name.
+   * @param opts.q words that must all appear in one of the speaker's names (case-insensitive substrings)
+   */
+  async searchSpeakers(opts: { q?: string; limit: number; after?: SpeakersCursor }): Promise<{ speakers: SpeakerSummary[]; more: boolean }> {
+    const having: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const words = (opts.q ?? '').split(/\s+/).filter(Boolean);
+    if (words.length) having.push(`bool_or(${words.map((w) => `speaker ILIKE ${p(`%${likeEscape(w)}%`)}`).join(' AND ')})`);
+    if (opts.after) having.push(`(min(speaker COLLATE "C"), speaker_id) > (${p(opts.after.name)} COLLATE "C", ${p(opts.after.id)}::uuid)`);
+    const r = await this.pool.query(
+      `SELECT speaker_id::text, min(speaker COLLATE "C") AS name, count(*)::int AS statement_count, count(DISTINCT story_id)::int AS story_count
+         FROM ${this.s}.rm_statements WHERE status = 'active'
+        GROUP BY speaker_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}
+        ORDER BY min(speaker COLLATE "C"), speaker_id LIMIT ${p(opts.limit + 1)}`,
+      params,
     );
-    return withIncoming(r.rows.map((x) => x.doc));
+    const speakers = r.rows.slice(0, opts.limit).map((x) => ({ speakerId: x.speaker_id, name: x.name, statementCount: x.statement_count, storyCount: x.story_count }));
+    return { speakers, more: r.rows.length > opts.limit };
+  }
+
+  /** One speaker (counts over active statements), or null when no active statement has it. */
+  async getSpeaker(speakerId: string): Promise<SpeakerSummary | null> {
+    const r = await this.pool.query(
+      `SELECT min(speaker COLLATE "C") AS name, count(*)::int AS statement_count, count(DISTINCT story_id)::int AS story_count
+         FROM ${this.s}.rm_statements WHERE status = 'active' AND speaker_id = $1 HAVING count(*) > 0`,
+      [speakerId],
+    );
+    return r.rowCount ? { speakerId, name: r.rows[0].name, statementCount: r.rows[0].statement_count, storyCount: r.rows[0].story_count } : null;
+  }
+
+  /**
+   * One speaker's active statements across stories in timeline order
+   * (compareStatements: said_at sort key, item day, item uri, first mention
+   * offset, statement id), keyset-paged after `after`; each with the
+   * relations pointing at it from its own story (`incoming`, in timeline order).
+   */
+  async speakerStatements(speakerId: string, limit: number, after?: TimelineCursor): Promise<{ statements: TimelineLine[]; more: boolean }> {
+    const params: unknown[] = [speakerId, limit + 1];
+    let cond = '';
+    if (after) {
+      params.push(after.k, after.d, after.u, after.m, after.id);
+      cond = `AND (sort_key COLLATE "C", doc->>'itemDay' COLLATE "C", doc->>'itemUri' COLLATE "C", coalesce((doc->'mentions'->0->>'start')::int, 0), statement_id::text COLLATE "C")
+               > ($3 COLLATE "C", $4 COLLATE "C", $5 COLLATE "C", $6::int, $7 COLLATE "C")`;
+    }
+    const r = await this.pool.query<{ doc: TimelineStatement }>(
+      `SELECT doc FROM ${this.s}.rm_statements
+        WHERE speaker_id = $1 AND status = 'active' ${cond}
+        ORDER BY sort_key COLLATE "C", doc->>'itemDay' COLLATE "C", doc->>'itemUri' COLLATE "C", coalesce((doc->'mentions'->0->>'start')::int, 0), statement_id::text COLLATE "C"
+        LIMIT $2`,
+      params,
+    );
+    const docs = r.rows.slice(0, limit).map((x) => x.doc);
+    const incoming = new Map<string, TimelineLine['incoming']>();
+    if (docs.length) {
+      const src = await this.pool.query<{ doc: TimelineStatement }>(
+        `SELECT doc FROM ${this.s}.rm_statements
+          WHERE story_id = ANY($1::uuid[]) AND status = 'active'
+            AND EXISTS (SELECT 1 FROM jsonb_array_elements(doc->'relations') rel WHERE rel->>'target' = ANY($2::text[]))`,
+        [[...new Set(docs.map((d) => d.storyId))], docs.map((d) => d.statementId)],
+      );
+      for (const s of src.rows.map((x) => x.doc).sort(compareStatements)) {
+        for (const rel of s.relations) {
+          const list = incoming.get(rel.target) ?? [];
+          list.push({ type: rel.type, source: s.statementId });
+          incoming.set(rel.target, list);
+        }
+      }
+    }
+    return { statements: docs.map((d) => ({ ...d, incoming: incoming.get(d.statementId) ?? [] })), more: r.rows.length > limit };
   }
 
   /** A statement with the text of the item versions its mentions point into; null if unknown. */

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { pageTimeline, ReadModelQueries, StorySummary, TimelineCursor, TimelineFilter, TimelineLine } from '@timeline/read-model';
+
+/** Bumped when the answer's shape changes, so old ETags stop matching. */
+const FORMAT = 'tl1';
+
+/** One story's timeline as last read, with each line's JSON built at most once. */
+interface CachedTimeline {
+  /** Global position of the last event the read reflects (decimal string). */
+  position: string;
+  story: StorySummary;
+  storyJson: string;
+  lines: TimelineLine[];
+  /** JSON of lines[i], filled on first use. */
+  lineJson: Array<string | undefined>;
+  bytes: number;
+}
+
+/**
+ * The live timeline read, made cheap: a story's timeline changes only when
+ * the projector applies an event to it, which moves the story's
+ * `last_global_position`. So each request costs one primary-key lookup of
+ * that position; the sorted lines (with incoming relations) and each line's
+ * JSON are kept per story and rebuilt only when the position moved; a page
+ * is the concatenation of its lines' JSON (no parse, no stringify of the
+ * whole document). Memory: at most `maxBytes` of line JSON (least recently
+ * used stories are dropped first; default 64 MiB).
+ */
+export class TimelineReader {
+  private readonly cache = new Map<string, CachedTimeline>();
+  private readonly loading = new Map<string, Promise<CachedTimeline | null>>();
+  private bytes = 0;
+
+  constructor(
+    private readonly q: ReadModelQueries,
+    private readonly maxBytes = 64 * 2 ** 20,
+  ) {}
+
+  /** The story's current position, or null for an unknown story (one indexed lookup). */
+  position(storyId: string): Promise<string | null> {
+    return this.q.storyPosition(storyId);
+  }
+
+  /**
+   * The story's timeline at `position` or later (cached, or read in one
+   * statement with its summary). Concurrent reads of one story share one query.
+   * @returns null when the story does not exist.
+   */
+  async timeline(storyId: string, position: string): Promise<CachedTimeline | null> {
+    const hit = this.cache.get(storyId);
+    if (hit && BigInt(hit.position) >= BigInt(position)) {
+      this.cache.delete(storyId);
+      this.cache.set(storyId, hit); // most recently used last
+      return hit;
+    }
+    let p = this.loading.get(storyId);
+    if (!p) {
+      p = this.load(storyId).finally(() => this.loading.delete(storyId));
+      this.loading.set(storyId, p);
+    }
+    const got = await p;
+    // a load that started before `position` was committed may be older: read again
+    if (got && BigInt(got.position) < BigInt(position)) return this.load(storyId);
+    return got;
+  }
+
+  private async load(storyId: string): Promise<CachedTimeline | null> {
+    const r = await this.q.storyTimeline(storyId);
+    if (!r) return null;
+    const entry: CachedTimeline = {
+      position: r.story.lastGlobalPosition,
+      story: r.story,
+      storyJson: JSON.stringify(r.story),
+      lines: r.lines,
+      lineJson: new Array(r.lines.length),
+      bytes: 0,
+    };
+    const old = this.cache.get(storyId);
+    if (old && BigInt(old.position) > BigInt(entry.position)) return entry; // never replace newer by older
+    if (old) {
+      this.bytes -= old.bytes;
+      this.cache.delete(storyId);
+    }
+    this.cache.set(storyId, entry);
+    return entry;
+  }
+
+  /** JSON of line i (built once per cached story). */
+  private lineJson(t: CachedTimeline, i: number): string {
+    let s = t.lineJson[i];
+    if (s === undefined) {
+      s = t.lineJson[i] = JSON.stringify(t.lines[i]);
+      t.bytes += s.length;
+      if (this.cache.get(t.story.storyId) === t) {
+        this.bytes += s.length;
+        this.evict(t.story.storyId);
+      }
+    }
+    return s;
+  }
+
+  private evict(keep: string): void {
+    for (const [id, t] of this.cache) {
+      if (this.bytes <= this.maxBytes) return;
+      if (id === keep) continue;
+      this.cache.delete(id);
+      this.bytes -= t.bytes;
+    }
+  }
+
+  /**
+   * The answer of GET /stories/:id/timeline (live) as JSON text:
+   * `{ story, statements, reflects, nextCursor }`.
+   */
+  render(t: CachedTimeline, filter: TimelineFilter, limit: number, after?: TimelineCursor): string {
+    const page = pageTimeline(t.lines, filter, limit, after);
+    const parts = page.indexes.map((i) => this.lineJson(t, i));
+    const reflects = JSON.stringify({ mode: 'live', orderedBy: 'saidAt', globalPosition: t.position, recordedAt: t.story.updatedAt });
+    return `{"story":${t.storyJson},"statements":[${parts.join(',')}],"reflects":${reflects},"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  }
+
+  /**
+   * Strong ETag of a live answer: the format version, the story's last
+   * global position and a digest of the normalized query (filters, limit, cursor).
+   */
+  static etag(position: string, query: Record<string, unknown>): string {
+    const key = JSON.stringify(Object.keys(query).sort().map((k) => [k, query[k]]));
+    return `"${FORMAT}-${position}-${createHash('sha1').update(key).digest('base64url').slice(0, 16)}"`;
+  }
+
+  /** Whether an If-None-Match header value matches `etag` (weak comparison, RFC 9110 13.1.2; `*` matches). */
+  static matches(ifNoneMatch: string | undefined, etag: string): boolean {
+    if (!ifNoneMatch) return false;
+    const bare = etag.replace(/^W\//, '');
+    return ifNoneMatch.split(',').some((t) => {
+      const v = t.trim();
+      return v === '*' || v.replace(/^W\//, '') === bare;
+    });
+  }
+}
