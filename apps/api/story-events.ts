@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LogNotifier, type NatsConnection, type NotifierSubscription } from '@timeline/messaging';
 
 export const STORY_EVENTS = Symbol('StoryEvents');
@@ -29,7 +29,7 @@ export interface StoryEventsOptions {
 
 interface Client {
   storyId: string;
-  res: Response;
+  res: ServerResponse;
   /** Last position the client knows (sent, or given as Last-Event-ID / `after`). */
   last: bigint;
 }
@@ -107,8 +107,8 @@ export class StoryEvents implements BeforeApplicationShutdown {
    * the hub send at once when the story is already past it; without it the
    * stream starts from the story's current position `current`.
    */
-  open(storyId: string, current: string, since: string | undefined, req: Request, res: Response): void {
-    res.status(200);
+  open(storyId: string, current: string, since: string | undefined, req: IncomingMessage, res: ServerResponse): void {
+    res.statusCode = 200;
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');
