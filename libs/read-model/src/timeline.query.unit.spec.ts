@@ -1,6 +1,6 @@
 import { TimelineStatement, withIncoming } from '@timeline/timeline';
 import {
-  conflictPairs, CursorError, decodeCursor, encodeCursor, isTimelineCursor, matchesFilter, pageTimeline, statementDays, TimelineFilter,
+  conflictPairs, CursorError, decodeCursor, encodeCursor, isTimelineCursor, matchesFilter, pageTimeline, statementDays, TimelineFilter, TimelinePage,
 } from './timeline.query';
 
 let n = 0;
@@ -75,7 +75,7 @@ describe('timeline pages', () => {
         const got: string[] = [];
         let cursor: string | null = null;
         for (let guard = 0; guard < 100; guard++) {
-          const page = pageTimeline(lines, filter, size, cursor ? decodeCursor('timeline', cursor, isTimelineCursor) : undefined);
+          const page: TimelinePage<(typeof lines)[number]> = pageTimeline(lines, filter, size, cursor ? decodeCursor('timeline', cursor, isTimelineCursor) : undefined);
           expect(page.statements.length).toBeLessThanOrEqual(size);
           got.push(...page.statements.map((l) => l.statementId));
           cursor = page.nextCursor;
