@@ -68,6 +68,7 @@ const state = {
   seq: 0,
 };
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const fmtTime = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
 
 // ---------------------------------------------------------------- stories
@@ -103,7 +104,7 @@ function renderStories(): void {
           'button',
           { type: 'button', className: 'story', 'data-story-id': s.storyId, 'aria-current': s.storyId === state.storyId ? 'true' : undefined, onclick: () => openStory(s.storyId, true) },
           h('span', { className: 'story-title' }, s.title || '(untitled)'),
-          h('span', { className: 'muted small' }, `${s.statementCount} statements · ${s.itemCount} items${s.firstSaid ? ` · ${s.firstSaid}${s.lastSaid && s.lastSaid !== s.firstSaid ? ` – ${s.lastSaid}` : ''}` : ''}`),
+          h('span', { className: 'muted small' }, `${plural(s.statementCount, 'statement')} · ${plural(s.itemCount, 'item')}${s.firstSaid ? ` · ${s.firstSaid}${s.lastSaid && s.lastSaid !== s.firstSaid ? ` – ${s.lastSaid}` : ''}` : ''}`),
         ),
       ),
     ),
@@ -140,7 +141,7 @@ async function refresh(): Promise<void> {
     state.lastPosition = live.story.lastGlobalPosition;
     state.moments = recordedMoments(live.statements);
     ui.title.textContent = live.story.title || '(untitled story)';
-    ui.meta.textContent = `${live.story.statementCount} statements from ${live.story.itemCount} items${live.story.updatedAt ? ` · last recorded ${fmtTime(live.story.updatedAt)}` : ''}`;
+    ui.meta.textContent = `${plural(live.story.statementCount, 'statement')} from ${plural(live.story.itemCount, 'item')}${live.story.updatedAt ? ` · last recorded ${fmtTime(live.story.updatedAt)}` : ''}`;
     let shown = live.statements;
     let note = '';
     if (state.asOf) {
@@ -311,7 +312,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 /** Draw each relation between two visible statements as an arc in the left gutter. */
 function drawLinks(): void {
   const svg = ui.links;
-  const height = ui.body.scrollHeight;
+  const height = ui.days.offsetHeight;
   svg.setAttribute('height', String(height));
   svg.setAttribute('viewBox', `0 0 28 ${height}`);
   svg.replaceChildren();
