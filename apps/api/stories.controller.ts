@@ -142,16 +142,19 @@ export class StoriesController {
     if (current === null) throw new NotFoundException(`no story ${id}`);
     const key = { ...filter, limit, cursor: cursorText ?? null };
     res.setHeader('Cache-Control', 'no-cache');
-    if (TimelineReader.matches(ifNoneMatch, TimelineReader.etag(current, key))) {
-      res.setHeader('ETag', TimelineReader.etag(current, key));
-      res.status(304).end();
-      return;
+    if (ifNoneMatch) {
+      const etag = TimelineReader.etag(current, key);
+      if (TimelineReader.matches(ifNoneMatch, etag)) {
+        res.setHeader('ETag', etag);
+        res.status(304).end();
+        return;
+      }
     }
-    const t = await this.reader.timeline(id, current);
-    if (!t) throw new NotFoundException(`no story ${id}`);
-    res.setHeader('ETag', TimelineReader.etag(t.position, key));
+    const a = await this.reader.answer(id, current, key, { filter, limit, after });
+    if (!a) throw new NotFoundException(`no story ${id}`);
+    res.setHeader('ETag', a.etag);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.status(200).send(this.reader.render(t, filter, limit, after));
+    res.status(200).end(a.body);
   }
 
   private async replay(id: string, asOf: string | undefined, position: string | undefined, filter: TimelineFilter, limit: number, after: TimelineCursor | undefined) {

@@ -28,6 +28,9 @@ interface CachedTimeline {
  */
 export class TimelineReader {
   private readonly cache = new Map<string, CachedTimeline>();
+  /** Rendered answers by story + query: the body as bytes and its ETag, valid while the story stays at `position`. */
+  private readonly answers = new Map<string, { position: string; etag: string; body: Buffer }>();
+  private answerBytes = 0;
   private readonly loading = new Map<string, Promise<CachedTimeline | null>>();
   private bytes = 0;
 
@@ -117,6 +120,38 @@ export class TimelineReader {
     const parts = page.indexes.map((i) => this.lineJson(t, i));
     const reflects = JSON.stringify({ mode: 'live', orderedBy: 'saidAt', globalPosition: t.position, recordedAt: t.story.updatedAt });
     return `{"story":${t.storyJson},"statements":[${parts.join(',')}],"reflects":${reflects},"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+  }
+
+  /**
+   * The live answer for a query at `position` (rendered once per story
+   * position and query; the last `maxAnswers` / `maxBytes / 4` bytes kept).
+   * `key` is the normalized query (filters, limit, cursor text).
+   * @returns null when the story does not exist.
+   */
+  async answer(
+    storyId: string,
+    position: string,
+    key: Record<string, unknown>,
+    page: { filter: TimelineFilter; limit: number; after?: TimelineCursor },
+  ): Promise<{ etag: string; body: Buffer } | null> {
+    const k = `${storyId}|${JSON.stringify(Object.keys(key).sort().map((x) => [x, key[x]]))}`;
+    const hit = this.answers.get(k);
+    if (hit && hit.position === position) return hit;
+    const t = await this.timeline(storyId, position);
+    if (!t) return null;
+    const a = { position: t.position, etag: TimelineReader.etag(t.position, key), body: Buffer.from(this.render(t, page.filter, page.limit, page.after)) };
+    if (hit) {
+      this.answers.delete(k);
+      this.answerBytes -= hit.body.length;
+    }
+    this.answers.set(k, a);
+    this.answerBytes += a.body.length;
+    for (const [id, x] of this.answers) {
+      if (this.answerBytes <= this.maxBytes / 4 && this.answers.size <= 1000) break;
+      this.answers.delete(id);
+      this.answerBytes -= x.body.length;
+    }
+    return a;
   }
 
   /**

@@ -132,7 +132,12 @@ export class ReadModelQueries {
 
   /** The global position of the last event applied to a story (decimal string), or null for an unknown story. */
   async storyPosition(storyId: string): Promise<string | null> {
-    const r = await this.pool.query<{ p: string }>(`SELECT last_global_position::text AS p FROM ${this.s}.rm_stories WHERE story_id = $1`, [storyId]);
+    // a named (prepared) statement: asked on every live timeline request, so it is parsed and planned once per connection
+    const r = await this.pool.query<{ p: string }>({
+      name: `story-position:${this.s}`,
+      text: `SELECT last_global_position::text AS p FROM ${this.s}.rm_stories WHERE story_id = $1`,
+      values: [storyId],
+    });
     return r.rowCount ? r.rows[0].p : null;
   }
 
