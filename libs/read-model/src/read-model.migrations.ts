@@ -14,6 +14,8 @@ import type { Migration } from '@timeline/event-log';
  *   `rm_*_g<n>` tables beside the serving ones, then swaps the names in one
  *   transaction (timeline.rebuild.ts); the serving tables always carry the
  *   plain names, so queries and the projector need no pointer lookup.
+ * - 110: an index for GET /stories (updated_at desc, story_id: its order and
+ *   keyset cursor). Rebuild generations copy it (LIKE ... INCLUDING ALL).
  */
 export const READ_MODEL_MIGRATIONS: readonly Migration[] = [
   {
@@ -83,5 +85,10 @@ CREATE TABLE rm_generations (
 CREATE UNIQUE INDEX rm_generations_one_active ON rm_generations (projection) WHERE status = 'active';
 INSERT INTO rm_generations (projection, generation, status, activated_at) VALUES ('timeline', 1, 'active', now());
 `,
+  },
+  {
+    id: 110,
+    name: 'read model: index of the stories listing (GET /stories order and cursor)',
+    sql: `CREATE INDEX rm_stories_updated ON rm_stories (updated_at DESC NULLS LAST, story_id);`,
   },
 ];
