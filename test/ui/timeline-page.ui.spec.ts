@@ -41,6 +41,7 @@ describe('timeline page in Chromium', () => {
   let page: Page;
   let profile: string;
   const pageErrors: string[] = [];
+  const offOrigin: string[] = [];
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -62,8 +63,13 @@ describe('timeline page in Chromium', () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    // The page makes same-origin calls only: anything else is a failure.
-    await page.route('**/*', (route) => (route.request().url().startsWith(p.apiUrl) || route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+    // The page makes same-origin calls only: anything else is refused and recorded.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${p.apiUrl}/`) || url.startsWith('data:')) return route.continue();
+      offOrigin.push(url);
+      return route.abort();
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -189,4 +195,20 @@ describe('timeline page in Chromium', () => {
     expect(speakers).toEqual([expect.stringMatching(/Peskov/)]);
     await shot('5-speaker-filter');
   }, 60_000);
+
+  it('opens a deep link to a statement in a new page', async () => {
+    const url = page.url();
+    const id = /statement=([0-9a-f-]{36})/.exec(url)?.[1];
+    expect(id).toBeDefined();
+    const other = await context.newPage();
+    try {
+      await other.goto(url);
+      await other.waitForFunction((sid) => document.getElementById(`st-${sid}`)?.getAttribute('aria-current') === 'true', id);
+      await other.locator('#detail-body mark').first().waitFor();
+    } finally {
+      await other.close();
+    }
+    expect(offOrigin).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
 });

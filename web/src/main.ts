@@ -126,7 +126,11 @@ async function openStory(storyId: string, focus = false): Promise<void> {
   }
   renderStories();
   await refresh();
-  if (focus) ui.main.focus();
+  if (focus) {
+    // Keyboard and screen-reader users land on the timeline; on narrow screens (panes stacked) scroll to it too.
+    ui.main.focus({ preventScroll: true });
+    if (window.matchMedia('(max-width: 60rem)').matches) ui.main.scrollIntoView({ block: 'start' });
+  }
 }
 
 /** Reload the live timeline (and the replay when one is shown), then render. */
@@ -141,7 +145,8 @@ async function refresh(): Promise<void> {
     state.lastPosition = live.story.lastGlobalPosition;
     state.moments = recordedMoments(live.statements);
     ui.title.textContent = live.story.title || '(untitled story)';
-    ui.meta.textContent = `${plural(live.story.statementCount, 'statement')} from ${plural(live.story.itemCount, 'item')}${live.story.updatedAt ? ` · last recorded ${fmtTime(live.story.updatedAt)}` : ''}`;
+    const conflicts = live.statements.reduce((n, l) => n + l.relations.filter((r) => r.type === 'contradicts').length, 0);
+    ui.meta.textContent = `${plural(live.story.statementCount, 'statement')} from ${plural(live.story.itemCount, 'item')} · ${plural(conflicts, 'contradiction')}${live.story.updatedAt ? ` · last recorded ${fmtTime(live.story.updatedAt)}` : ''}`;
     let shown = live.statements;
     let note = '';
     if (state.asOf) {
@@ -358,6 +363,7 @@ let detailAbort: AbortController | null = null;
 
 async function select(statementId: string, focusDetail: boolean): Promise<void> {
   state.selected = statementId;
+  if (state.storyId) history.replaceState(null, '', `#story=${encodeURIComponent(state.storyId)}&statement=${encodeURIComponent(statementId)}`);
   for (const el of document.querySelectorAll('.stmt.selected')) {
     el.classList.remove('selected');
     el.removeAttribute('aria-current');
@@ -496,7 +502,10 @@ new ResizeObserver(() => requestAnimationFrame(drawLinks)).observe(ui.days);
 
 void (async () => {
   await loadStories();
+  // Deep links: #story=<id>[&statement=<id>]
   const m = /story=([0-9a-f-]{36})/i.exec(location.hash);
+  const st = /statement=([0-9a-f-]{36})/i.exec(location.hash);
   if (m) await openStory(m[1]);
+  if (m && st && document.getElementById(`st-${st[1]}`)) follow(st[1]);
   setInterval(() => void loadStories(), 30_000);
 })();
