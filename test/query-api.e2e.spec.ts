@@ -198,6 +198,26 @@ describe('query API on the pipeline (real Postgres and NATS)', () => {
     });
   });
 
+  it('OpenAPI (/docs-json) documents every query endpoint, its parameters and an example answer', async () => {
+    const doc = (await get(`${p.apiUrl}/docs-json`)).body;
+    const ops: Record<string, string[]> = {
+      '/stories': ['q', 'from', 'to', 'limit', 'cursor'],
+      '/stories/{id}/timeline': ['speaker', 'from', 'to', 'kind', 'medium', 'relation', 'limit', 'cursor', 'asOf', 'position'],
+      '/stories/{id}/contradictions': [],
+      '/stories/{id}/events': ['after'],
+      '/speakers': ['q', 'limit', 'cursor'],
+      '/speakers/{id}/statements': ['limit', 'cursor'],
+      '/statements/{id}': [],
+    };
+    for (const [route, params] of Object.entries(ops)) {
+      const op = doc.paths[route]?.get;
+      expect([route, !!op]).toEqual([route, true]);
+      const names = op.parameters.filter((x: any) => x.in === 'query').map((x: any) => x.name);
+      expect([route, names.sort()]).toEqual([route, [...params].sort()]);
+      if (route !== '/stories/{id}/events') expect([route, !!op.responses['200'].content['application/json'].schema.example]).toEqual([route, true]);
+    }
+  });
+
   it("GET /stories/:id/contradictions pairs Peskov's denial with Trump's tweet", async () => {
     const r = await get(`${p.apiUrl}/stories/${storyId}/contradictions`);
     expect(r.status).toBe(200);
@@ -284,5 +304,5 @@ describe('query API on the pipeline (real Postgres and NATS)', () => {
     expect(end.ended).toBe(true);
     await stopping;
     p = undefined as unknown as Pipeline;
-  }, 60_000);
+  }, 120_000);
 });

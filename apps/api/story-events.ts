@@ -127,7 +127,8 @@ export class StoryEvents implements BeforeApplicationShutdown {
     req.on('close', drop);
     res.on('close', drop);
     this.timers();
-    if (BigInt(current) > client.last) void this.check([storyId]);
+    // also closes the race with a change committed between reading `current` and registering here
+    void this.check([storyId]);
   }
 
   private drop(c: Client): void {
