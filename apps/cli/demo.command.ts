@@ -117,7 +117,7 @@ export async function demoCommand(opts: DemoOptions): Promise<number> {
     const { stories } = (await (await fetch(`${apiUrl}/stories?limit=1000`)).json()) as { stories: StorySummary[] };
     stories.sort((a, b) => (a.firstSaid ?? '').localeCompare(b.firstSaid ?? '') || a.title.localeCompare(b.title));
     for (const story of stories) {
-      const t = (await (await fetch(`${apiUrl}/stories/${story.storyId}/timeline`)).json()) as { statements: TimelineLine[] };
+      const t = (await (await fetch(`${apiUrl}/stories/${story.storyId}/timeline?limit=1000`)).json()) as { statements: TimelineLine[] };
       console.log(formatTimeline(story, t.statements, process.stdout.columns || 150));
     }
     console.log(`\n${stories.length} stories; ${after - before} new events in the log (${after} in all); ${((Date.now() - t0) / 1000).toFixed(1)} s`);
