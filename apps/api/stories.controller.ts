@@ -20,7 +20,7 @@ export const TIMELINE_READER = Symbol('TimelineReader');
 /** Default and largest page of GET /stories/:id/timeline (statements). */
 export const TIMELINE_PAGE = { default: 100, max: 1000 } as const;
 /** Default and largest page of GET /stories (stories). */
-export const STORIES_PAGE = { default: 50, max: 1000 } as const;
+export const STORIES_PAGE = { default: 100, max: 1000 } as const;
 
 /**
  * What a timeline answer reflects. Two clocks, never mixed: `recordedAt` is
@@ -57,7 +57,7 @@ export class StoriesController {
    * `{ stories: StorySummary[], nextCursor: string | null }`.
    * `q`: words that must all occur in the title (case-insensitive);
    * `from` / `to`: YYYY-MM-DD, the story's [firstSaid, lastSaid] must overlap
-   * them; `limit` 1-1000 (default 50); `cursor`: a previous answer's
+   * them; `limit` 1-1000 (default 100, as before paging); `cursor`: a previous answer's
    * nextCursor (the order is by update time, so a story updated while you
    * page moves to the front and is not seen again on later pages).
    * 400 naming the parameter for a bad value.
