@@ -29,15 +29,17 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 }
 
 /**
- * GET /stories?q=: stories, most recently updated first. `searched` tells
+ * GET /stories?q=: a page of 100 stories, most recently updated first
+ * (`cursor`: the previous page's `nextCursor`). `searched` tells
  * whether the server applied the text search (its answer has `nextCursor`);
  * an older server ignores `q` and the page filters titles itself.
  */
-export async function listStories(q: string, signal?: AbortSignal): Promise<{ stories: StorySummary[]; searched: boolean }> {
-  const params = new URLSearchParams({ limit: '200' });
+export async function listStories(q: string, cursor?: string | null, signal?: AbortSignal): Promise<{ stories: StorySummary[]; searched: boolean; nextCursor: string | null }> {
+  const params = new URLSearchParams({ limit: '100' });
   if (q) params.set('q', q);
+  if (cursor) params.set('cursor', cursor);
   const r = await getJson<{ stories: StorySummary[]; nextCursor?: string | null }>(`/stories?${params}`, signal);
-  return { stories: r.stories, searched: 'nextCursor' in r };
+  return { stories: r.stories, searched: 'nextCursor' in r, nextCursor: r.nextCursor ?? null };
 }
 
 /**
@@ -46,9 +48,9 @@ export async function listStories(q: string, signal?: AbortSignal): Promise<{ st
  */
 export async function getTimeline(storyId: string, asOf: string | null, signal?: AbortSignal): Promise<TimelineAnswer> {
   const base = `/stories/${encodeURIComponent(storyId)}/timeline`;
-  const params = new URLSearchParams();
+  const params = new URLSearchParams({ limit: '1000' });
   if (asOf) params.set('asOf', asOf);
-  const first = await getJson<TimelineAnswer>(`${base}${params.size ? `?${params}` : ''}`, signal);
+  const first = await getJson<TimelineAnswer>(`${base}?${params}`, signal);
   let cursor = first.nextCursor;
   for (let page = 1; cursor && page < 50; page++) {
     const p = new URLSearchParams(params);
@@ -58,6 +60,12 @@ export async function getTimeline(storyId: string, asOf: string | null, signal?:
     cursor = next.nextCursor;
   }
   return first;
+}
+
+/** The story's last global position (GET /stories/:id/timeline?limit=1), to notice changes when there is no event stream. */
+export async function storyPosition(storyId: string): Promise<string> {
+  const r = await getJson<TimelineAnswer>(`/stories/${encodeURIComponent(storyId)}/timeline?limit=1`);
+  return r.story.lastGlobalPosition;
 }
 
 /** GET /statements/:id: the statement and the item texts its mentions point into. */

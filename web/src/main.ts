@@ -6,7 +6,7 @@
  * polling when the server has no event stream. Same-origin calls only.
  */
 import './style.css';
-import { ApiError, getStatement, getTimeline, listStories } from './api';
+import { ApiError, getStatement, getTimeline, listStories, storyPosition } from './api';
 import { dayGroup, groupByDay, highlightSegments, justBefore, kindLabel, recordedMoments, relationLabel, speakersOf, viaChain, parseInstant } from './model';
 import type { StorySummary, TimelineLine } from './types';
 
@@ -52,6 +52,7 @@ const ui = {
 
 const state = {
   stories: [] as StorySummary[],
+  storiesCursor: null as string | null,
   storyId: null as string | null,
   /** The live timeline (also the source of the as-of moments). */
   live: [] as TimelineLine[],
@@ -76,14 +77,17 @@ const fmtTime = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' U
 let searchTimer = 0;
 let storiesAbort: AbortController | null = null;
 
-async function loadStories(): Promise<void> {
+/** Load the first page of stories for the search box (or, with `more`, the next page). */
+async function loadStories(more = false): Promise<void> {
   const q = ui.search.value.trim();
   storiesAbort?.abort();
   const ac = (storiesAbort = new AbortController());
   try {
-    const r = await listStories(q, ac.signal);
+    const r = await listStories(q, more ? state.storiesCursor : null, ac.signal);
     const needle = q.toLowerCase();
-    state.stories = r.searched || !needle ? r.stories : r.stories.filter((s) => s.title.toLowerCase().includes(needle));
+    const page = r.searched || !needle ? r.stories : r.stories.filter((s) => s.title.toLowerCase().includes(needle));
+    state.stories = more ? [...state.stories, ...page] : page;
+    state.storiesCursor = r.nextCursor;
     renderStories();
   } catch (err) {
     if ((err as Error).name === 'AbortError') return;
@@ -91,10 +95,16 @@ async function loadStories(): Promise<void> {
   }
 }
 
+/** Refresh the story list in the background, unless more than its first page is shown (it would shrink under the reader). */
+function refreshStories(): void {
+  if (!state.storiesCursor || state.stories.length <= 100) void loadStories();
+}
+
 function renderStories(): void {
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.storyId;
   const q = ui.search.value.trim();
-  ui.storiesMsg.textContent = state.stories.length ? (q ? `${state.stories.length} matching “${q}”` : `${state.stories.length} stories`) : q ? `No story matches “${q}”.` : 'No stories yet.';
+  const n = `${state.stories.length}${state.storiesCursor ? '+' : ''}`;
+  ui.storiesMsg.textContent = state.stories.length ? (q ? `${n} matching “${q}”` : `${n} stories`) : q ? `No story matches “${q}”.` : 'No stories yet.';
   ui.storyList.replaceChildren(
     ...state.stories.map((s) =>
       h(
@@ -109,6 +119,9 @@ function renderStories(): void {
       ),
     ),
   );
+  if (state.storiesCursor) {
+    ui.storyList.append(h('li', {}, h('button', { type: 'button', className: 'more', onclick: () => loadStories(true) }, 'More stories')));
+  }
   if (focused) ui.storyList.querySelector<HTMLElement>(`[data-story-id="${focused}"]`)?.focus();
 }
 
@@ -420,7 +433,7 @@ let refreshTimer = 0;
 function scheduleRefresh(): void {
   clearTimeout(refreshTimer);
   refreshTimer = window.setTimeout(() => {
-    void loadStories();
+    refreshStories();
     if (state.asOf) ui.status.textContent = `Replay as of ${fmtTime(state.asOf)}; new changes were recorded since (choose Live to see them).`;
     void refresh();
   }, 100);
@@ -451,9 +464,7 @@ function startPolling(storyId: string): void {
   state.poll = window.setInterval(async () => {
     if (state.storyId !== storyId) return;
     try {
-      const r = await listStories('');
-      const s = r.stories.find((x) => x.storyId === storyId);
-      if (s && s.lastGlobalPosition !== state.lastPosition) scheduleRefresh();
+      if ((await storyPosition(storyId)) !== state.lastPosition) scheduleRefresh();
     } catch {
       /* try again next tick */
     }
@@ -507,5 +518,5 @@ void (async () => {
   const st = /statement=([0-9a-f-]{36})/i.exec(location.hash);
   if (m) await openStory(m[1]);
   if (m && st && document.getElementById(`st-${st[1]}`)) follow(st[1]);
-  setInterval(() => void loadStories(), 30_000);
+  setInterval(refreshStories, 30_000);
 })();
