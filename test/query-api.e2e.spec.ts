@@ -289,7 +289,11 @@ describe('query API on the pipeline (real Postgres and NATS)', () => {
 
     await p.settled(accepted.eventIds);
     // the story changed: the old ETag no longer matches
-    expect((await fetch(`${p.apiUrl}/stories/${storyId}/timeline`, { headers: { 'if-none-match': etag } })).status).toBe(200);
+    const fresh = await get(`${p.apiUrl}/stories/${storyId}/timeline?limit=1000`, { 'if-none-match': etag });
+    expect(fresh.status).toBe(200);
+    // the cached lines were rebuilt: the answer reflects the change announced
+    expect(BigInt(fresh.body.reflects.globalPosition)).toBeGreaterThanOrEqual(BigInt(got.match!.data.globalPosition));
+    expect(fresh.body.statements.some((l: any) => l.itemVersion === 2)).toBe(true);
 
     // a reconnecting client that says what it has seen (Last-Event-ID) gets a later change at once
     const again = await fetch(`${p.apiUrl}/stories/${storyId}/events`, { headers: { 'last-event-id': before } });

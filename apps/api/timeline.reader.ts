@@ -13,6 +13,7 @@ interface CachedTimeline {
   lines: TimelineLine[];
   /** JSON of lines[i], filled on first use. */
   lineJson: Array<string | undefined>;
+  /** Size charged against maxBytes: the statements' JSON text length, ×3 for the parsed lines and their JSON. */
   bytes: number;
 }
 
@@ -23,8 +24,10 @@ interface CachedTimeline {
  * that position; the sorted lines (with incoming relations) and each line's
  * JSON are kept per story and rebuilt only when the position moved; a page
  * is the concatenation of its lines' JSON (no parse, no stringify of the
- * whole document). Memory: at most `maxBytes` of line JSON (least recently
- * used stories are dropped first; default 64 MiB).
+ * whole document). Memory: stories are charged 3× the length of their
+ * statements' JSON (parsed lines + line JSON), at most `maxBytes` in all
+ * (least recently used dropped first; default 32 MiB, ≈ 13 stories of 1,000
+ * statements), plus rendered answers up to maxBytes / 4.
  */
 export class TimelineReader {
   private readonly cache = new Map<string, CachedTimeline>();
@@ -36,7 +39,7 @@ export class TimelineReader {
 
   constructor(
     private readonly q: ReadModelQueries,
-    private readonly maxBytes = 64 * 2 ** 20,
+    private readonly maxBytes = 32 * 2 ** 20,
   ) {}
 
   /** The story's current position, or null for an unknown story (one indexed lookup). */
@@ -76,7 +79,7 @@ export class TimelineReader {
       storyJson: JSON.stringify(r.story),
       lines: r.lines,
       lineJson: new Array(r.lines.length),
-      bytes: 0,
+      bytes: r.bytes * 3,
     };
     const old = this.cache.get(storyId);
     if (old && BigInt(old.position) > BigInt(entry.position)) return entry; // never replace newer by older
@@ -85,20 +88,15 @@ export class TimelineReader {
       this.cache.delete(storyId);
     }
     this.cache.set(storyId, entry);
+    this.bytes += entry.bytes;
+    this.evict(storyId);
     return entry;
   }
 
   /** JSON of line i (built once per cached story). */
   private lineJson(t: CachedTimeline, i: number): string {
     let s = t.lineJson[i];
-    if (s === undefined) {
-      s = t.lineJson[i] = JSON.stringify(t.lines[i]);
-      t.bytes += s.length;
-      if (this.cache.get(t.story.storyId) === t) {
-        this.bytes += s.length;
-        this.evict(t.story.storyId);
-      }
-    }
+    if (s === undefined) s = t.lineJson[i] = JSON.stringify(t.lines[i]);
     return s;
   }
 
@@ -124,7 +122,7 @@ export class TimelineReader {
 
   /**
    * The live answer for a query at `position` (rendered once per story
-   * position and query; the last `maxAnswers` / `maxBytes / 4` bytes kept).
+   * position and query; at most 1,000 answers and maxBytes / 4 bytes kept).
    * `key` is the normalized query (filters, limit, cursor text).
    * @returns null when the story does not exist.
    */

@@ -154,10 +154,10 @@ export class ReadModelQueries {
   /**
    * A story's summary and its whole timeline (active statements, sorted, with
    * incoming relations), read in ONE statement so both reflect the same
-   * committed projector step.
+   * committed projector step. `bytes`: length of the statements' JSON text.
    * @returns null when the story does not exist.
    */
-  async storyTimeline(storyId: string): Promise<{ story: StorySummary; lines: TimelineLine[] } | null> {
+  async storyTimeline(storyId: string): Promise<{ story: StorySummary; lines: TimelineLine[]; bytes: number } | null> {
     const r = await this.pool.query(
       `SELECT ${STORY_COLUMNS},
               (SELECT coalesce(json_agg(doc), '[]'::json) FROM ${this.s}.rm_statements st WHERE st.story_id = s.story_id AND st.status = 'active')::text AS docs
@@ -165,7 +165,8 @@ export class ReadModelQueries {
       [storyId],
     );
     if (!r.rowCount) return null;
-    return { story: storySummary(r.rows[0]), lines: withIncoming(JSON.parse(r.rows[0].docs) as TimelineStatement[]) };
+    const docs: string = r.rows[0].docs;
+    return { story: storySummary(r.rows[0]), lines: withIncoming(JSON.parse(docs) as TimelineStatement[]), bytes: docs.length };
   }
 
   /**
