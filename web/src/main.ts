@@ -163,14 +163,23 @@ async function refresh(): Promise<void> {
     let shown = live.statements;
     let note = '';
     if (state.asOf) {
+      // A replay that folded no event of the story (or a 404) means nothing was recorded yet.
+      let folded = 0;
       try {
-        shown = (await getTimeline(storyId, state.asOf)).statements;
+        const r = await getTimeline(storyId, state.asOf);
+        shown = r.statements;
+        folded = r.reflects.eventCount ?? Number(r.reflects.globalPosition ?? 0);
       } catch (err) {
         if (!(err instanceof ApiError && err.status === 404)) throw err;
         shown = [];
       }
       if (seq !== state.seq) return;
-      note = shown.length ? `Replaying the log as of ${fmtTime(state.asOf)}: ${shown.length} statements.` : `Nothing of this story was recorded yet as of ${fmtTime(state.asOf)}.`;
+      const at = fmtTime(state.asOf);
+      note = shown.length
+        ? `Replaying the log as of ${at}: ${plural(shown.length, 'statement')}.`
+        : folded > 0
+          ? `No statement was on this story's timeline as of ${at}.`
+          : `Nothing of this story was recorded yet as of ${at}.`;
     }
     state.shown = shown;
     ui.controls.hidden = false;

@@ -59,7 +59,8 @@ export interface TimelineLine {
 export interface TimelineAnswer {
   story: StorySummary;
   statements: TimelineLine[];
-  reflects: { mode: 'live' | 'replay'; globalPosition?: string; recordedAt?: string | null };
+  /** What the answer reflects; a replay also gives the number of the story's events folded. */
+  reflects: { mode: 'live' | 'replay'; globalPosition?: string; recordedAt?: string | null; eventCount?: number };
   nextCursor?: string | null;
 }
 
