@@ -157,6 +157,17 @@ describe('timeline page in Chromium', () => {
     await page.locator('li.stmt[data-speaker*="Vale"]').first().waitFor({ timeout: 20_000 });
     expect(await page.evaluate(() => (window as any).__notReloaded)).toBe(true);
     await shot('3-live-update');
+
+    // one recorded moment back (before the new version was recorded): the earlier timeline, without the new statement
+    await page.locator('#asof-range').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => /Replaying the log as of/.test(document.getElementById('timeline-msg')!.textContent ?? ''));
+    expect(await page.locator('li.stmt[data-speaker*="Vale"]').count()).toBe(0);
+    expect(await page.locator('li.stmt').count()).toBeGreaterThan(0);
+    await page.keyboard.press('End');
+    await page.locator('li.stmt[data-speaker*="Vale"]').first().waitFor();
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
