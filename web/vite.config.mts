@@ -1,14 +1,14 @@
 /**
  * Build of the timeline page: vanilla TypeScript, bundled into dist/web
  * (served by apps/api at `/`). `npx vite --config web/vite.config.mts` serves
- * it with hot reload and proxies the API calls to API_URL (default
- * http://127.0.0.1:3000).
+ * it with hot reload and proxies the API calls to the api at
+ * http://127.0.0.1:API_PORT (the api's own setting, default 3000).
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
+const api = `http://127.0.0.1:${process.env.API_PORT ?? '3000'}`;
 
 export default defineConfig({
   root,
