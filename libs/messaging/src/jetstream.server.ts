@@ -93,6 +93,13 @@ export interface JetStreamServerOptions {
    * subject must then be captured by a stream you manage).
    */
   deadLetterStream?: string | false;
+  /**
+   * Called for every message given up on, before it is published to the
+   * dead-letter subject and terminated (e.g. to record it in a table). When
+   * it rejects, the message is nak'ed with backoff instead (retried later),
+   * so a dead letter is never lost because its record could not be written.
+   */
+  onDeadLetter?: (dl: DeadLetterRecord) => Promise<void>;
   /** `close()` waits this long for running handlers before draining (default 10000). */
   shutdownGraceMs?: number;
   /**
@@ -104,6 +111,21 @@ export interface JetStreamServerOptions {
   maxWorkingMs?: number;
   /** Logger (default a Nest `Logger('JetStreamServer')`). */
   logger?: LoggerService;
+}
+
+/** What {@link JetStreamServerOptions.onDeadLetter} receives. */
+export interface DeadLetterRecord {
+  subject: string;
+  stream: string;
+  /** Stream sequence of the message. */
+  seq: number;
+  /** The publisher's Nats-Msg-Id, if any. */
+  msgId?: string;
+  reason: DeadLetterReason;
+  error: string;
+  deliveries: number;
+  /** The message body as received. */
+  payload: Uint8Array;
 }
 
 /** Status values emitted on `server.status`. */
@@ -525,6 +547,25 @@ export class JetStreamServer
       m.term();
       return;
     }
+    if (o.onDeadLetter) {
+      try {
+        await o.onDeadLetter({
+          subject: m.subject,
+          stream: m.info.stream,
+          seq: m.seq,
+          msgId: m.headers?.get('Nats-Msg-Id') || undefined,
+          reason,
+          error,
+          deliveries,
+          payload: m.data,
+        });
+      } catch (recErr) {
+        const delay = this.backoffFor(deliveries);
+        this.log.error(`could not record dead letter ${m.subject}#${m.seq} (${describeError(recErr)}); redelivering in ${delay} ms`);
+        m.nak(delay);
+        return;
+      }
+    }
     if (o.deadLetterSubject) {
       const h = natsHeaders();
       if (m.headers) {
@@ -608,8 +649,15 @@ export class JetStreamServer
       const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), grace).unref());
       if ((await Promise.race([all, timer])) === 'timeout') {
         this.log.warn?.(
-          `${this.inFlight.size} handler(s) still running after ${grace} ms; their messages will be redelivered`,
+          `${this.inFlight.size} handler(s) still running after ${grace} ms; nak'ing their messages for redelivery`,
         );
+        for (const m of this.working.keys()) {
+          try {
+            m.nak();
+          } catch {
+            // connection already gone: the ack wait will redeliver it
+          }
+        }
       }
     }
     if (this.workingTimer) clearInterval(this.workingTimer);
