@@ -5,17 +5,27 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig, TimelineConfig } from '@timeline/config';
 import { connectNats } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
-import { installShutdown, logLevels, openDatabase } from '@timeline/runtime';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { authOptions, installShutdown, logLevels, openDatabase } from '@timeline/runtime';
 import { ApiModule } from './api.module';
 
 /**
  * Start the read API (HTTP, API_PORT, default 3000): GET /stories,
- * /stories/:id/timeline, /statements/:id, /health; OpenAPI at /docs.
+ * /stories/:id/timeline, /statements/:id, /health, /dead-letters (admin);
+ * OpenAPI at /docs. API keys from API_KEYS (see libs/runtime auth.ts).
  */
 export async function startApi(cfg: TimelineConfig = loadConfig(), port = cfg.apiPort): Promise<{ app: INestApplication; url: string; close(): Promise<void> }> {
+  const auth = authOptions(cfg); // a malformed API_KEYS fails before anything is opened
   const db = await openDatabase(cfg, 'api');
   const nc = await connectNats({ servers: cfg.natsUrl.split(','), name: 'api', user: cfg.natsUser, pass: cfg.natsPassword, token: cfg.natsToken });
-  const app = await NestFactory.create(ApiModule.register(new ReadModelQueries(db.pool, cfg.databaseSchema), { pool: db.pool, log: db.log, nc, stuckAfterSeconds: 30 }), {
+  const health = {
+    pool: db.pool,
+    log: db.log,
+    nc,
+    stuckAfterSeconds: cfg.projectorStuckAfterS,
+    consumer: { jsm: await jetstreamManager(nc), stream: cfg.stream, durable: cfg.durable },
+  };
+  const app = await NestFactory.create(ApiModule.register(new ReadModelQueries(db.pool, cfg.databaseSchema), health, auth), {
     logger: logLevels(cfg.logLevel),
   });
   const doc = SwaggerModule.createDocument(

@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
+import { RequireScope } from '@timeline/runtime';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ReadModelQueries, StatementDetail } from '@timeline/read-model';
 import { QUERIES } from './stories.controller';
 
 /** One statement with its provenance. */
 @ApiTags('statements')
+@RequireScope('read')
 @Controller()
 export class StatementsController {
   constructor(@Inject(QUERIES) private readonly q: ReadModelQueries) {}

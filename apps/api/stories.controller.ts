@@ -1,4 +1,5 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Optional, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { RequireScope } from '@timeline/runtime';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BoundError, positionBound, ReplayPoint, timeBound } from '@timeline/audit';
 import { ReadModelQueries, StorySummary, TimelineLine } from '@timeline/read-model';
@@ -20,6 +21,7 @@ export type TimelineReflects =
 
 /** Read API over the story timelines (the projector's read model; as-of answers replay the log). */
 @ApiTags('stories')
+@RequireScope('read')
 @Controller()
 export class StoriesController {
   constructor(
@@ -50,6 +52,8 @@ export class StoriesController {
    * replayed up to that point with the projector's `evolve` (not the live
    * tables); `reflects` then states the global position, stream position,
    * recordedAt and number of events the answer reflects.
+   * Live answers carry `missingEvents`: events of this story the projector
+   * skipped as poison (dead letters not redriven yet); [] normally.
    * 400 for a malformed or doubled bound; 404 for an unknown story.
    */
   @Get('stories/:id/timeline')
@@ -64,7 +68,7 @@ export class StoriesController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query('asOf') asOf?: string,
     @Query('position') position?: string,
-  ): Promise<{ story: StorySummary; statements: TimelineLine[]; reflects: TimelineReflects }> {
+  ): Promise<{ story: StorySummary; statements: TimelineLine[]; missingEvents?: Array<{ deadLetterId: string; globalPosition: string; eventId: string | null; error: string }>; reflects: TimelineReflects }> {
     if (asOf !== undefined || position !== undefined) {
       try {
         if (asOf !== undefined && position !== undefined) throw new BoundError('position', 'give asOf or position, not both');
@@ -78,6 +82,7 @@ export class StoriesController {
     const story = await this.q.getStory(id);
     const statements = await this.q.timeline(id);
     if (!story || !statements) throw new NotFoundException(`no story ${id}`);
-    return { story, statements, reflects: { mode: 'live', orderedBy: 'saidAt', globalPosition: story.lastGlobalPosition, recordedAt: story.updatedAt } };
+    const missingEvents = await this.q.missingEvents(id);
+    return { story, statements, missingEvents, reflects: { mode: 'live', orderedBy: 'saidAt', globalPosition: story.lastGlobalPosition, recordedAt: story.updatedAt } };
   }
 }

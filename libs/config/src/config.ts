@@ -36,7 +36,7 @@ export const SETTINGS: Setting[] = [
   { env: 'FEED_MAX_BYTES', default: '52428800', doc: 'Largest accepted feed document (POST /feeds, a NewsML-G2 newsMessage, `timeline poll`), bytes; larger gets 413.' },
   { env: 'API_KEYS', default: '', doc: 'API keys, comma-separated `name:scope+scope:sha256hex` (scopes read, ingest, admin; the SHA-256 of the key, from `timeline keys hash`). Unset: no key is required (one warning at start).' },
   { env: 'READ_REQUIRES_KEY', default: 'false', doc: 'true: the read routes of apps/api also need a key with scope read (with API_KEYS set).' },
-  { env: 'INGEST_RATE_LIMIT', default: '600', doc: 'Requests per minute one API key (or, without a key, one client IP) may send to the ingest routes; more get 429 with Retry-After. 0 = no limit.' },
+  { env: 'INGEST_RATE_LIMIT', default: '0', doc: 'Requests per minute one API key (or, without a key, one client IP) may send to POST /items and /feeds; more get 429 with Retry-After. 0 = no limit (the default, so bulk loads and tests are not throttled; set it in production).' },
   { env: 'SHUTDOWN_GRACE_MS', default: '10000', doc: 'How long an app may take to stop on SIGTERM (ms).' },
   { env: 'TEST_DATABASE_URL', default: 'postgres://root@127.0.0.1:5432/test', doc: 'Postgres used by `npm test` (each test makes its own schema).' },
   { env: 'LOG_LEVEL', default: 'log', doc: 'Nest log level: error, warn, log, debug, verbose.' },
