@@ -142,6 +142,8 @@ export type JetStreamServerEvents = {
 };
 
 const DEFAULT_BACKOFF_MS = [1000, 2000, 5000, 10000, 30000, 60000];
+/** Delay of the nak of a message received while closing (ms). */
+const CLOSING_NAK_DELAY_MS = 2000;
 const RESTART_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10000];
 
 /**
@@ -372,7 +374,9 @@ export class JetStreamServer
           }
           if (this.closing) {
             this.working.delete(m);
-            m.nak(); // received but not started: hand it to another instance now
+            // Received but not started: hand it back. Delayed, so it is not redelivered at once into
+            // this instance's own pull requests still open on the server (it would then wait out its ack wait).
+            m.nak(CLOSING_NAK_DELAY_MS);
             continue;
           }
           this.dispatch(m);
@@ -640,6 +644,11 @@ export class JetStreamServer
     [...this.sleepers].forEach((wake) => wake());
     const grace = this.options.shutdownGraceMs ?? 10_000;
     try {
+      // Drain the pull subscription before closing it: messages the server has
+      // already sent are still received (and nak'ed by the consume loop, which
+      // sees `closing`) instead of being dropped and waiting out their ack wait.
+      const sub = (this.messages as unknown as { sub?: { drain?: () => Promise<void> } } | undefined)?.sub;
+      if (typeof sub?.drain === 'function') await sub.drain().catch(() => undefined);
       await this.messages?.close();
     } catch {
       // already stopped
