@@ -52,7 +52,7 @@ describe('graceful shutdown of writer and projector mid-stream', () => {
     }
   }
 
-  it('exits 0 within the grace period having finished or nak'"'"'ed what it received, and after a restart has every event once in the log and once in the read model', async () => {
+  it('exits 0 within the grace period having finished or nak-ed what it received, and after a restart has every event once in the log and once in the read model', async () => {
     const S = `"${db.schema}"`;
     const count = async (sql: string) => Number((await db.pool.query(sql)).rows[0].n);
     const events = Array.from({ length: N }, (_, i) => sampleWireItemEvent(`sd-story-${i % 25}`, `sd-${i}`));
