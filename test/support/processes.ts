@@ -17,6 +17,8 @@ export interface AppProc {
   child: ChildProcess;
   /** All of stdout + stderr so far. */
   output(): string;
+  /** Wait for the process to exit by itself (e.g. a failed start). */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Send `signal` and wait for the exit: its code and how long it took (ms). */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
@@ -54,6 +56,7 @@ export async function spawnApp(name: string, env: Record<string, string>, opts: 
     name,
     child,
     output: () => out,
+    exited: () => exited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       const t0 = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

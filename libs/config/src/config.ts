@@ -150,3 +150,15 @@ export function requireDatabaseUrl(cfg: TimelineConfig): string {
   }
   return cfg.databaseUrl;
 }
+
+/**
+ * A URL (or comma-separated URLs) fit for a log line or an error message:
+ * the password of `user:password@` (or a bare `token@`) and `password=` /
+ * `sslpassword=` query parameters become `***`.
+ */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/\/\/([^:@/,\s]+):[^@/,\s]*@/g, '//$1:***@')
+    .replace(/\/\/([^:@/,\s]+)@/g, '//***@')
+    .replace(/([?&](?:ssl)?password=)[^&,\s]*/gi, '$1***');
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, nkeyAuthenticator, errors, type ConnectionOptions, type NatsConnection } from './nats';
 import { NatsConnectError } from './errors';
+import { redactUrl } from '@timeline/config';
 
 /** Default NATS URL when neither options nor `NATS_URL` name one. */
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -92,7 +93,7 @@ export function resolveNatsOptions(opts: NatsConnectOptions = {}): ConnectionOpt
 export async function connectNats(opts: NatsConnectOptions = {}): Promise<NatsConnection> {
   const options = resolveNatsOptions(opts);
   const servers = options.servers as string[];
-  const where = servers.join(', ');
+  const where = redactUrl(servers.join(', '));
   try {
     return await connect(options);
   } catch (err) {
