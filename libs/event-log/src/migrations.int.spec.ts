@@ -43,7 +43,7 @@ describe('runMigrations (real Postgres)', () => {
       const applied = reports.flatMap((r) => r.applied).sort((a, b) => a - b);
       expect(applied).toEqual([1, 10, 100, 101]);
       const rows = await db.pool.query(`SELECT count(*)::int AS n FROM ${schema}.schema_migrations`);
-      expect(rows.rows[0].n).toBe(3);
+      expect(rows.rows[0].n).toBe(4);
     } finally {
       await Promise.all(pools.map((p) => p.end()));
       await db.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
