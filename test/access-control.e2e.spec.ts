@@ -230,6 +230,9 @@ describe('access control: rate limit and body limits', () => {
     expect((await call(`${p.ingestUrl}/items`, { key: KEY.feeder2, body: 'x'.repeat(250_000), type: 'text/html' })).status).toBe(413);
     expect((await call(`${p.ingestUrl}/feeds`, { key: KEY.feeder2, body: 'x'.repeat(250_000), type: 'application/rss+xml' })).status).toBe(413);
     expect((await call(`${p.ingestUrl}/elsewhere`, { body: big })).status).toBe(413);
+    // Without a valid key the body is not read at all: 401, not 413.
+    expect((await call(`${p.ingestUrl}/feeds`, { body: 'x'.repeat(250_000), type: 'application/rss+xml' })).status).toBe(401);
+    expect((await call(`${p.ingestUrl}/items`, { key: KEY.reader, body: big })).status).toBe(403);
     expect((await call(`${p.apiUrl}/stories`, { method: 'POST', body: JSON.stringify({ x: 'y'.repeat(200_000) }) })).status).toBe(413);
   });
 });

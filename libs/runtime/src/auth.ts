@@ -128,6 +128,30 @@ export class ApiKeyGuard implements CanActivate {
 }
 
 /**
+ * Express middleware with the guard's answers for routes needing `scope`,
+ * mounted BEFORE the body parsers, so a request without a valid key is
+ * refused (401/403, same JSON as the guard) without its body being read
+ * and parsed. With no keys configured it passes everything.
+ */
+export function requireKeyBeforeBody(opts: AuthOptions, scope: Scope) {
+  return (req: { headers: Record<string, string | string[] | undefined> }, res: { status(n: number): { json(b: unknown): void } }, next: () => void): void => {
+    if (opts.keys.length === 0) return next();
+    const key = presentedKey(req.headers);
+    const entry = key === undefined ? undefined : matchApiKey(opts.keys, key);
+    if (!entry) {
+      const message = key === undefined ? `this route needs an API key with scope "${scope}": send it as "Authorization: Bearer <key>" or "X-API-Key: <key>"` : 'unknown API key';
+      res.status(401).json({ statusCode: 401, error: 'Unauthorized', message });
+      return;
+    }
+    if (!entry.scopes.has(scope)) {
+      res.status(403).json({ statusCode: 403, error: 'Forbidden', message: `API key "${entry.name}" lacks scope "${scope}" (it has: ${[...entry.scopes].join(', ')})` });
+      return;
+    }
+    next();
+  };
+}
+
+/**
  * Installs {@link ApiKeyGuard} as a global guard of the app importing it.
  * Logs one warning at start when no keys are configured (every route open).
  */
