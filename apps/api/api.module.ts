@@ -9,18 +9,26 @@ import { StatementsController } from './statements.controller';
 import { HealthController, HealthDeps, HEALTH_DEPS } from './health.controller';
 import { AuditController } from './audit.controller';
 import { AUDIT, AuditService } from './audit.service';
+import { DeadLettersController } from './dead-letters.controller';
+import { ApiKeyModule, AuthOptions } from '@timeline/runtime';
 
 /**
- * Nest module of the read API (read model, audit replay and verification).
- * `events`: where the SSE hub hears the projector's announcements (default: polling only when no `nc`).
+ * Nest module of the read API (read model, audit replay and verification, dead letters).
+ * `events`: where the SSE hub hears the projector's announcements (default: polling only when no `nc`);
+ * `auth` = API keys (default: none, every route open).
  */
 @Module({})
 export class ApiModule {
-  static register(queries: ReadModelQueries, health: HealthDeps, events: StoryEventsOptions = { subject: 'timeline.timeline.updated' }): DynamicModule {
+  static register(
+    queries: ReadModelQueries,
+    health: HealthDeps,
+    events: StoryEventsOptions = { subject: 'timeline.timeline.updated' },
+    auth: AuthOptions = { keys: [], readRequiresKey: false },
+  ): DynamicModule {
     return {
       module: ApiModule,
-      imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
-      controllers: [AuditController, StoriesController, SpeakersController, StatementsController, HealthController],
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }), ApiKeyModule.register(auth, 'Api')],
+      controllers: [AuditController, StoriesController, SpeakersController, StatementsController, HealthController, DeadLettersController],
       providers: [
         { provide: QUERIES, useValue: queries },
         { provide: TIMELINE_READER, useValue: new TimelineReader(queries) },

@@ -1,4 +1,5 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { RequireScope } from '@timeline/runtime';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BoundError, parseBound, StatementHistory, TimelineDiff } from '@timeline/audit';
 import type { VerifyReport } from '@timeline/event-log';
@@ -12,6 +13,7 @@ const http = { notFound: (m: string) => new NotFoundException(m), badRequest: (m
  * the projector's `evolve`, never from the live read-model tables.
  */
 @ApiTags('audit')
+@RequireScope('read')
 @Controller()
 export class AuditController {
   constructor(@Inject(AUDIT) private readonly audit: AuditService) {}
@@ -75,9 +77,11 @@ export class AuditController {
    * prev_hash_mismatch / position_gap (deleted or inserted middle row),
    * head_mismatch (newest rows deleted, or appended behind the writer's
    * back), missing_head. Keep `headsDigest` outside the database to catch a
-   * rewrite of rows and heads together.
+   * rewrite of rows and heads together. Needs an `admin` key when API_KEYS
+   * is set (it reads the whole log).
    */
   @Get('audit/verify')
+  @RequireScope('admin')
   @ApiOperation({ summary: 'Verify the hash chains of the whole log (tamper evidence)' })
   @ApiOkResponse({ description: '{ ok, streamsChecked, eventsChecked, firstProblem?, problems, headsDigest, durationMs, eventsPerSecond }' })
   verify(): Promise<VerifyReport & { durationMs: number; eventsPerSecond: number }> {

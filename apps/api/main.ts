@@ -5,22 +5,32 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig, TimelineConfig } from '@timeline/config';
 import { connectNats } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
-import { installShutdown, logLevels, openDatabase } from '@timeline/runtime';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { authOptions, installShutdown, logLevels, openDatabase } from '@timeline/runtime';
 import { ApiModule } from './api.module';
 import { serveWebPage } from './web-page';
 
 /**
  * Start the read API (HTTP, API_PORT, default 3000): the timeline page at /
  * (built into dist/web by `npm run build`), GET /stories,
- * /stories/:id/timeline, /statements/:id, /health; OpenAPI at /docs.
+ * /stories/:id/timeline, /statements/:id, /health, /dead-letters (admin);
+ * OpenAPI at /docs. API keys from API_KEYS (see libs/runtime auth.ts).
  */
 export async function startApi(cfg: TimelineConfig = loadConfig(), port = cfg.apiPort): Promise<{ app: INestApplication; url: string; close(): Promise<void> }> {
+  const auth = authOptions(cfg); // a malformed API_KEYS fails before anything is opened
   const db = await openDatabase(cfg, 'api');
   const nc = await connectNats({ servers: cfg.natsUrl.split(','), name: 'api', user: cfg.natsUser, pass: cfg.natsPassword, token: cfg.natsToken });
   const queries = new ReadModelQueries(db.pool, cfg.databaseSchema);
   // SSE streams hear the projector's <prefix>.timeline.updated on this connection (polling while it is down).
   const events = { nc, subject: `${cfg.subjectPrefix}.timeline.updated` };
-  const app = await NestFactory.create(ApiModule.register(queries, { pool: db.pool, log: db.log, nc, stuckAfterSeconds: 30 }, events), {
+  const health = {
+    pool: db.pool,
+    log: db.log,
+    nc,
+    stuckAfterSeconds: cfg.projectorStuckAfterS,
+    consumer: { jsm: await jetstreamManager(nc), stream: cfg.stream, durable: cfg.durable },
+  };
+  const app = await NestFactory.create(ApiModule.register(queries, health, events, auth), {
     logger: logLevels(cfg.logLevel),
   });
   const doc = SwaggerModule.createDocument(

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
+import { RequireScope } from '@timeline/runtime';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { STATEMENT_EXAMPLE } from './openapi.examples';
 import { ReadModelQueries, StatementDetail } from '@timeline/read-model';
@@ -6,6 +7,7 @@ import { QUERIES } from './stories.controller';
 
 /** One statement with its provenance. */
 @ApiTags('statements')
+@RequireScope('read')
 @Controller()
 export class StatementsController {
   constructor(@Inject(QUERIES) private readonly q: ReadModelQueries) {}

@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { RequireScope } from '@timeline/runtime';
 import { BoundError, positionBound, ReplayPoint, timeBound } from '@timeline/audit';
 import { Medium, RelationType, StatementKind } from '@timeline/events';
 import {
@@ -43,6 +44,7 @@ const badRequest = { description: '`{ statusCode: 400, message, field }`, field 
 
 /** Read API over the story timelines (the projector's read model; as-of answers replay the log). */
 @ApiTags('stories')
+@RequireScope('read')
 @Controller()
 export class StoriesController {
   constructor(
@@ -102,6 +104,8 @@ export class StoriesController {
    * 8601 recorded time) or `position` (global position): the story's stream
    * replayed with the projector's `evolve` (not the live tables), the same
    * filters and paging applied; `reflects` states what the answer reflects.
+   * Live answers carry `missingEvents`: events of this story the projector
+   * skipped as poison (dead letters not redriven yet); [] normally.
    * 400 naming the parameter for a bad value; 404 for an unknown story.
    */
   @Get('stories/:id/timeline')
@@ -140,7 +144,9 @@ export class StoriesController {
     }
     const current = await this.reader.position(id);
     if (current === null) throw new NotFoundException(`no story ${id}`);
-    const key = { ...filter, limit, cursor: cursorText ?? null };
+    // dead letters do not move the story's position: they are part of the ETag and the answer
+    const missingEvents = await this.q.missingEvents(id);
+    const key = { ...filter, limit, cursor: cursorText ?? null, missing: missingEvents.map((m) => m.deadLetterId) };
     res.setHeader('Cache-Control', 'no-cache');
     if (ifNoneMatch) {
       const etag = TimelineReader.etag(current, key);
@@ -154,7 +160,7 @@ export class StoriesController {
     if (!a) throw new NotFoundException(`no story ${id}`);
     res.setHeader('ETag', a.etag);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.status(200).end(a.body);
+    res.status(200).end(Buffer.concat([Buffer.from(`{"missingEvents":${JSON.stringify(missingEvents)},`), a.body.subarray(1)]));
   }
 
   private async replay(id: string, asOf: string | undefined, position: string | undefined, filter: TimelineFilter, limit: number, after: TimelineCursor | undefined) {

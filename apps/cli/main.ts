@@ -9,6 +9,7 @@ import { corpusDir } from './paths';
 import { registerAuditCommands } from './audit.command';
 import { registerFeedCommands } from './feeds.command';
 import { registerReextractCommands } from './reextract.command';
+import { registerDeadLetterCommands } from './dead-letters.command';
 
 /** The `timeline` command line (package.json "bin"). */
 export function buildCli(): Command {
@@ -59,6 +60,7 @@ export function buildCli(): Command {
   registerAuditCommands(program);
   registerFeedCommands(program);
   registerReextractCommands(program);
+  registerDeadLetterCommands(program);
   return program;
 }
 

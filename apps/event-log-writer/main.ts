@@ -5,6 +5,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { loadConfig, TimelineConfig } from '@timeline/config';
 import { connectNats, JetStreamExceptionFilter, JetStreamServer, LogNotifier } from '@timeline/messaging';
 import { installShutdown, logLevels, openDatabase } from '@timeline/runtime';
+import { recordDeadLetter } from '@timeline/event-log';
 import { BatchingAppender } from './batching-appender';
 import { WriterModule } from './writer.module';
 
@@ -14,7 +15,11 @@ import { WriterModule } from './writer.module';
  * A durable JetStream pull consumer feeds it; it appends in batches and the
  * transport acks each message only after the COMMIT holding its events.
  * After each commit it announces the new head on `<prefix>.log.appended`
- * (core NATS, a wake-up for the projector, not an event).
+ * (core NATS, a wake-up for the projector, not an event). A message it
+ * gives up on is recorded in `dead_letters` and published to the
+ * dead-letter subject.
+ * close(): stops pulling, lets running handlers finish (their batch commits,
+ * then they are acked) or naks them, flushes the batch, closes NATS and the pool.
  */
 export async function startWriter(cfg: TimelineConfig = loadConfig()): Promise<{ app: INestMicroservice; close(): Promise<void> }> {
   const db = await openDatabase(cfg, 'event-log-writer');
@@ -41,6 +46,22 @@ export async function startWriter(cfg: TimelineConfig = loadConfig()): Promise<{
       consumer: { durable: cfg.durable, filterSubjects: [cfg.itemsSubject], maxDeliver: cfg.maxDeliver, backoffMs: [200, 1000, 5000, 15000] },
       batch: { max: cfg.writerBatchMax },
       deadLetterSubject: cfg.deadLetterSubject,
+      // Every dead letter is also a row of dead_letters (GET /dead-letters, `timeline dead-letters redrive`).
+      onDeadLetter: async (dl) => {
+        await recordDeadLetter(db.pool, cfg.databaseSchema, {
+          source: 'writer',
+          subject: dl.subject,
+          stream: dl.stream,
+          streamSeq: dl.seq,
+          msgId: dl.msgId,
+          eventId: dl.msgId,
+          error: `${dl.reason}: ${dl.error}`,
+          attempts: dl.deliveries,
+          payload: dl.payload,
+        });
+      },
+      // Part of SHUTDOWN_GRACE_MS for running handlers, the rest for flushing and closing.
+      shutdownGraceMs: Math.floor(cfg.shutdownGraceMs * 0.7),
     }),
     logger: logLevels(cfg.logLevel),
   });

@@ -1,4 +1,6 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { RequireScope } from '@timeline/runtime';
+import { IngestThrottlerGuard } from './rate-limit';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConsumes, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
@@ -20,9 +22,13 @@ export class FeedsController {
    * for relative links and bare ids.
    * 202: `{ format, accepted, rejected, eventIds, items: [{ ok, index, uri, version, storyId, ... } | { ok: false, index, field, message }] }`.
    * 400: the document as a whole is unreadable (one-line `message`).
+   * 401/403: no key / a key without scope `ingest` (when API_KEYS is set).
+   * 429: over INGEST_RATE_LIMIT (Retry-After).
    * 413: larger than FEED_MAX_BYTES. 503: the broker did not take an item (retry; accepted items are deduplicated).
    */
   @Post('feeds')
+  @RequireScope('ingest')
+  @UseGuards(IngestThrottlerGuard)
   @HttpCode(202)
   @ApiOperation({ summary: 'Ingest a whole feed (RSS, Atom, JSON Feed): one outcome per entry' })
   @ApiConsumes('application/rss+xml', 'application/atom+xml', 'application/feed+json', 'application/xml', 'application/json')

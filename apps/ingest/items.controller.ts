@@ -1,4 +1,6 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { RequireScope } from '@timeline/runtime';
+import { IngestThrottlerGuard } from './rate-limit';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConsumes, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
@@ -21,9 +23,12 @@ export class ItemsController {
    * item's events are in JetStream (the log writer appends them shortly); a
    * document of several items answers `{ format, accepted, rejected, items: [...] }`.
    * 400: malformed input or a bad field, named in `field`. 413: larger than
-   * ITEM_MAX_BYTES. 503: the broker did not take it (retry later).
+   * ITEM_MAX_BYTES. 401/403: no key / a key without scope `ingest` (when
+   * API_KEYS is set). 429: over INGEST_RATE_LIMIT (Retry-After). 503: the broker did not take it (retry later).
    */
   @Post('items')
+  @RequireScope('ingest')
+  @UseGuards(IngestThrottlerGuard)
   @HttpCode(202)
   @ApiOperation({ summary: 'Ingest one wire item (ninjs JSON, NewsML-G2 XML or an HTML page)' })
   @ApiConsumes('application/json', 'application/vnd.iptc.g2.newsitem+xml', 'application/xml', 'text/html')

@@ -7,7 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { loadConfig, TimelineConfig } from '@timeline/config';
 import { connectNats, ensureStream } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
-import { installShutdown, logLevels, openDatabase } from '@timeline/runtime';
+import { authOptions, installShutdown, logLevels, openDatabase, requireKeyBeforeBody } from '@timeline/runtime';
 import { IngestModule } from './ingest.module';
 import { jsonErrors } from './json-errors.filter';
 
@@ -24,6 +24,8 @@ export async function startIngest(cfg: TimelineConfig = loadConfig(), port = cfg
     logger: logLevels(cfg.logLevel),
     bodyParser: false,
   });
+  // Ingest routes refuse a missing or wrong key before reading the body (the guard checks again).
+  app.use(['/items', '/feeds'], requireKeyBeforeBody(authOptions(cfg), 'ingest'));
   // POST /feeds: every document raw (its encoding is decided in libs/feeds), up to FEED_MAX_BYTES.
   app.use('/feeds', raw({ limit: cfg.feedMaxBytes, type: () => true }));
   // POST /items: ninjs JSON parsed here (ITEM_MAX_BYTES); XML and HTML raw, the item limit enforced by normalizeDocument

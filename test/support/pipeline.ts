@@ -22,8 +22,9 @@ export interface Pipeline {
  * Start writer, projector, ingest and api in-process with a unique
  * DATABASE_SCHEMA, JetStream stream, subject prefix and durable, so tests
  * never see each other's data. Waits on conditions, never on fixed sleeps.
+ * `extraEnv` adds or overrides settings (e.g. API_KEYS).
  */
-export async function startPipeline(): Promise<Pipeline> {
+export async function startPipeline(extraEnv: Record<string, string> = {}): Promise<Pipeline> {
   const db = await createTestSchema({ migrations: ALL_MIGRATIONS });
   const id = randomBytes(4).toString('hex');
   const env = {
@@ -37,6 +38,7 @@ export async function startPipeline(): Promise<Pipeline> {
     LOG_LEVEL: 'warn',
     WRITER_BATCH_WAIT_MS: '2',
     PROJECTOR_POLL_MS: '100',
+    ...extraEnv,
   };
   // The writer's @EventPattern subject is read from the environment when its module loads.
   Object.assign(process.env, { JS_SUBJECT_PREFIX: env.JS_SUBJECT_PREFIX });

@@ -17,6 +17,8 @@ export const SETTINGS: Setting[] = [
   { env: 'NATS_USER', default: '', doc: 'NATS user (with NATS_PASSWORD).' },
   { env: 'NATS_PASSWORD', default: '', doc: 'NATS password.' },
   { env: 'NATS_TOKEN', default: '', doc: 'NATS token (instead of user/password).' },
+  { env: 'NATS_CREDS_FILE', default: '', doc: 'Path of a NATS credentials file (user JWT + nkey seed, as made by nsc); instead of user/password or token.' },
+  { env: 'NATS_NKEY_SEED_FILE', default: '', doc: 'Path of a file holding a NATS nkey user seed (SU...); instead of the above.' },
   { env: 'JS_STREAM', default: 'TIMELINE', doc: 'JetStream stream name for item events.' },
   { env: 'JS_SUBJECT_PREFIX', default: 'timeline', doc: 'Subject prefix: items are published on <prefix>.items, wake-ups on <prefix>.log.appended.' },
   { env: 'JS_DURABLE', default: 'event-log-writer', doc: 'Durable pull consumer name shared by event-log-writer instances.' },
@@ -25,11 +27,16 @@ export const SETTINGS: Setting[] = [
   { env: 'WRITER_BATCH_WAIT_MS', default: '5', doc: 'How long the writer waits to fill a batch (ms).' },
   { env: 'PROJECTOR_POLL_MS', default: '200', doc: 'Projector polling fallback when no wake-up arrives (ms).' },
   { env: 'PROJECTOR_BATCH', default: '1000', doc: 'Events the projector folds per transaction.' },
+  { env: 'PROJECTOR_MAX_ATTEMPTS', default: '5', doc: 'Non-transient failures of one event (invalid, not upcastable, or its handler throws) before the projector records it in dead_letters and skips it; backoff 200 ms doubling between attempts. Transient failures (database down) are retried forever.' },
+  { env: 'PROJECTOR_STUCK_AFTER_S', default: '30', doc: 'GET /health answers 503 when events are pending and the projector checkpoint has not moved for this long (s).' },
   { env: 'API_PORT', default: '3000', doc: 'HTTP port of apps/api.' },
   { env: 'INGEST_PORT', default: '3001', doc: 'HTTP port of apps/ingest.' },
   { env: 'HOST', default: '127.0.0.1', doc: 'Interface the HTTP apps listen on.' },
   { env: 'ITEM_MAX_BYTES', default: '5242880', doc: 'Largest accepted item body (bytes); larger gets 413. An item whose events exceed the NATS server max_payload (1 MB by default) also gets 413.' },
   { env: 'FEED_MAX_BYTES', default: '52428800', doc: 'Largest accepted feed document (POST /feeds, a NewsML-G2 newsMessage, `timeline poll`), bytes; larger gets 413.' },
+  { env: 'API_KEYS', default: '', doc: 'API keys, comma-separated `name:scope+scope:sha256hex` (scopes read, ingest, admin; the SHA-256 of the key, from `timeline keys hash`). Unset: no key is required (one warning at start).' },
+  { env: 'READ_REQUIRES_KEY', default: 'false', doc: 'true: the read routes of apps/api also need a key with scope read (with API_KEYS set).' },
+  { env: 'INGEST_RATE_LIMIT', default: '0', doc: 'Requests per minute one API key (or, without a key, one client IP) may send to POST /items and /feeds; more get 429 with Retry-After. 0 = no limit (the default, so bulk loads and tests are not throttled; set it in production).' },
   { env: 'SHUTDOWN_GRACE_MS', default: '10000', doc: 'How long an app may take to stop on SIGTERM (ms).' },
   { env: 'TEST_DATABASE_URL', default: 'postgres://root@127.0.0.1:5432/test', doc: 'Postgres used by `npm test` (each test makes its own schema).' },
   { env: 'LOG_LEVEL', default: 'log', doc: 'Nest log level: error, warn, log, debug, verbose.' },
@@ -44,6 +51,18 @@ export interface TimelineConfig {
   natsPassword?: string;
   natsToken?: string;
   stream: string;
+  /** PROJECTOR_MAX_ATTEMPTS. */
+  projectorMaxAttempts: number;
+  /** PROJECTOR_STUCK_AFTER_S. */
+  projectorStuckAfterS: number;
+  /** API_KEYS, raw (parsed by the api/ingest auth guard). */
+  apiKeys: string;
+  /** READ_REQUIRES_KEY. */
+  readRequiresKey: boolean;
+  /** INGEST_RATE_LIMIT, requests per minute per key or IP (0 = off). */
+  ingestRateLimit: number;
+  /** SHUTDOWN_GRACE_MS. */
+  shutdownGraceMs: number;
   subjectPrefix: string;
   itemsSubject: string;
   appendedSubject: string;
@@ -80,6 +99,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!Number.isSafeInteger(v) || v < 0) throw new ConfigError(`${name} must be a whole number, got "${get(name)}"`);
     return v;
   };
+  const bool = (name: string) => {
+    const v = get(name).toLowerCase();
+    if (v !== 'true' && v !== 'false') throw new ConfigError(`${name} must be true or false, got "${get(name)}"`);
+    return v === 'true';
+  };
   const schema = get('DATABASE_SCHEMA');
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new ConfigError(`DATABASE_SCHEMA must be a lower-case SQL identifier, got "${schema}"`);
   const prefix = get('JS_SUBJECT_PREFIX');
@@ -94,6 +118,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     natsPassword: opt('NATS_PASSWORD'),
     natsToken: opt('NATS_TOKEN'),
     stream: get('JS_STREAM'),
+    projectorMaxAttempts: Math.max(1, int('PROJECTOR_MAX_ATTEMPTS')),
+    projectorStuckAfterS: int('PROJECTOR_STUCK_AFTER_S'),
+    apiKeys: get('API_KEYS'),
+    readRequiresKey: bool('READ_REQUIRES_KEY'),
+    ingestRateLimit: int('INGEST_RATE_LIMIT'),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS'),
     subjectPrefix: prefix,
     itemsSubject: `${prefix}.items`,
     appendedSubject: `${prefix}.log.appended`,
@@ -119,4 +149,16 @@ export function requireDatabaseUrl(cfg: TimelineConfig): string {
     throw new ConfigError('DATABASE_URL is not set: point it at Postgres (e.g. postgres://root@127.0.0.1:5432/timeline), or use `timeline demo`, which starts an embedded database.');
   }
   return cfg.databaseUrl;
+}
+
+/**
+ * A URL (or comma-separated URLs) fit for a log line or an error message:
+ * the password of `user:password@` (or a bare `token@`) and `password=` /
+ * `sslpassword=` query parameters become `***`.
+ */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/\/\/([^:@/,\s]+):[^@/,\s]*@/g, '//$1:***@')
+    .replace(/\/\/([^:@/,\s]+)@/g, '//***@')
+    .replace(/([?&](?:ssl)?password=)[^&,\s]*/gi, '$1***');
 }

@@ -11,8 +11,9 @@ export interface CreatePoolOptions {
 }
 
 /**
- * A pg.Pool for a `postgres://` URL. Adds an `error` listener (an idle client
- * dying otherwise crashes the process with an unhandled 'error' event).
+ * A pg.Pool for a `postgres://` URL. Adds `error` listeners (a client dying,
+ * idle or checked out, otherwise crashes the process with an unhandled 'error' event).
+ * TLS: put `sslmode=require` (or verify-ca / verify-full with `sslrootcert=<file>`) in the URL.
  * No type parsers are changed: the event log selects bigint/xid8 as text.
  * @param url connection string, e.g. `postgres://root@127.0.0.1:5432/test`.
  */
@@ -24,5 +25,9 @@ export function createPool(url: string, opts: CreatePoolOptions = {}): Pool {
   });
   const onError = opts.onError ?? ((err: Error) => console.error(`postgres pool: idle client error: ${err.message}`));
   pool.on('error', onError);
+  // A CHECKED-OUT client whose connection dies (server restart, pg_terminate_backend) emits 'error' too;
+  // without a listener that crashes the process. The error also rejects the client's running query, which
+  // is where callers handle it (the projector retries it as transient), so this listener only keeps it from crashing.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }

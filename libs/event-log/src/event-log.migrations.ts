@@ -1,4 +1,5 @@
 import type { Migration } from './migrations';
+import { DEAD_LETTERS_MIGRATION } from './dead-letters';
 
 /**
  * Migrations of the event log (ids 1-99; the read model uses 100+).
@@ -51,4 +52,5 @@ CREATE TABLE checkpoints (
 );
 `,
   },
+  DEAD_LETTERS_MIGRATION,
 ];

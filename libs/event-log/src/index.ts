@@ -12,6 +12,7 @@ export * from './migrations';
 export * from './event-log.migrations';
 export * from './pg-event-log';
 export * from './verify';
+export * from './dead-letters';
 export * from './connection';
 export * from './testing/test-database';
 export * from './testing/sample-events';

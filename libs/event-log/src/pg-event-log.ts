@@ -48,7 +48,7 @@ export interface ReadStreamOptions {
 }
 
 /** Raw row of the events table, every non-JS-safe type selected as text. */
-interface EventRow {
+export interface EventRow {
   global_position: string;
   transaction_id: string;
   event_id: string;
@@ -66,7 +66,8 @@ interface EventRow {
 /** recorded_at exactly as hashed: ISO 8601 UTC with milliseconds (as Date#toISOString). */
 const RECORDED_AT_SQL = `to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-const EVENT_COLUMNS = `global_position::text AS global_position, transaction_id::text AS transaction_id,
+/** The events table's columns as an {@link EventRow} (select list; qualify nothing, alias the table or not). */
+export const EVENT_COLUMNS = `global_position::text AS global_position, transaction_id::text AS transaction_id,
   event_id::text AS event_id, stream_id, stream_position, type, schema_version, data, metadata,
   ${RECORDED_AT_SQL} AS recorded_at, prev_hash, hash`;
 
@@ -517,7 +518,7 @@ function toChainRow(r: EventRow & { head_position: number | null; head_hash: str
  * A stored row as a StoredEvent: upcast to the current schema version, then validated.
  * @throws Error naming the event's global position, stream and position.
  */
-function toStoredEvent(r: EventRow): StoredEvent {
+export function toStoredEvent(r: EventRow): StoredEvent {
   try {
     const up = upcast({ type: r.type, schemaVersion: r.schema_version, data: r.data });
     const e = validateNewEvent({

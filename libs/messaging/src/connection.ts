@@ -1,5 +1,7 @@
-import { connect, errors, type ConnectionOptions, type NatsConnection } from './nats';
+import { readFileSync } from 'node:fs';
+import { connect, credsAuthenticator, nkeyAuthenticator, errors, type ConnectionOptions, type NatsConnection } from './nats';
 import { NatsConnectError } from './errors';
+import { redactUrl } from '@timeline/config';
 
 /** Default NATS URL when neither options nor `NATS_URL` name one. */
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -19,6 +21,10 @@ export interface NatsConnectOptions {
   pass?: string;
   /** Auth token; default `NATS_TOKEN`. */
   token?: string;
+  /** Path of a NATS credentials file (user JWT + nkey seed, from `nsc`); default `NATS_CREDS_FILE`. */
+  credsFile?: string;
+  /** Path of a file holding an nkey user seed (`SU...`); default `NATS_NKEY_SEED_FILE`. */
+  nkeySeedFile?: string;
   /**
    * Reconnect attempts after a lost connection; `-1` (default) = forever, so
    * a long-running service survives a NATS restart. The first connect is
@@ -65,6 +71,11 @@ export function resolveNatsOptions(opts: NatsConnectOptions = {}): ConnectionOpt
   if (user) o.user = user;
   if (pass) o.pass = pass;
   if (token) o.token = token;
+  // Files are read at each (re)connect, so a rotated credentials file is picked up.
+  const creds = opts.credsFile ?? (env.NATS_CREDS_FILE || undefined);
+  const seed = opts.nkeySeedFile ?? (env.NATS_NKEY_SEED_FILE || undefined);
+  if (creds) o.authenticator = credsAuthenticator(() => readFileSync(creds));
+  else if (seed) o.authenticator = nkeyAuthenticator(() => new TextEncoder().encode(readFileSync(seed, 'utf8').trim()));
   return o;
 }
 
@@ -82,13 +93,13 @@ export function resolveNatsOptions(opts: NatsConnectOptions = {}): ConnectionOpt
 export async function connectNats(opts: NatsConnectOptions = {}): Promise<NatsConnection> {
   const options = resolveNatsOptions(opts);
   const servers = options.servers as string[];
-  const where = servers.join(', ');
+  const where = redactUrl(servers.join(', '));
   try {
     return await connect(options);
   } catch (err) {
     if (err instanceof errors.AuthorizationError || err instanceof errors.UserAuthenticationExpiredError) {
       throw new NatsConnectError(
-        `NATS at ${where} refused the credentials (${(err as Error).message}): check NATS_USER/NATS_PASSWORD or NATS_TOKEN`,
+        `NATS at ${where} refused the credentials (${(err as Error).message}): check NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_CREDS_FILE or NATS_NKEY_SEED_FILE`,
         servers,
         err,
       );

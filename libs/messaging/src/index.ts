@@ -44,6 +44,7 @@ export {
   JetStreamServer,
   describeError,
   type DeadLetterReason,
+  type DeadLetterRecord,
   type JetStreamServerEvents,
   type JetStreamServerOptions,
   type JetStreamServerStatus,

@@ -93,6 +93,13 @@ export interface JetStreamServerOptions {
    * subject must then be captured by a stream you manage).
    */
   deadLetterStream?: string | false;
+  /**
+   * Called for every message given up on, before it is published to the
+   * dead-letter subject and terminated (e.g. to record it in a table). When
+   * it rejects, the message is nak'ed with backoff instead (retried later),
+   * so a dead letter is never lost because its record could not be written.
+   */
+  onDeadLetter?: (dl: DeadLetterRecord) => Promise<void>;
   /** `close()` waits this long for running handlers before draining (default 10000). */
   shutdownGraceMs?: number;
   /**
@@ -104,6 +111,21 @@ export interface JetStreamServerOptions {
   maxWorkingMs?: number;
   /** Logger (default a Nest `Logger('JetStreamServer')`). */
   logger?: LoggerService;
+}
+
+/** What {@link JetStreamServerOptions.onDeadLetter} receives. */
+export interface DeadLetterRecord {
+  subject: string;
+  stream: string;
+  /** Stream sequence of the message. */
+  seq: number;
+  /** The publisher's Nats-Msg-Id, if any. */
+  msgId?: string;
+  reason: DeadLetterReason;
+  error: string;
+  deliveries: number;
+  /** The message body as received. */
+  payload: Uint8Array;
 }
 
 /** Status values emitted on `server.status`. */
@@ -120,6 +142,8 @@ export type JetStreamServerEvents = {
 };
 
 const DEFAULT_BACKOFF_MS = [1000, 2000, 5000, 10000, 30000, 60000];
+/** Delay of the nak of a message received while closing (ms). */
+const CLOSING_NAK_DELAY_MS = 2000;
 const RESTART_BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10000];
 
 /**
@@ -350,7 +374,9 @@ export class JetStreamServer
           }
           if (this.closing) {
             this.working.delete(m);
-            m.nak(); // received but not started: hand it to another instance now
+            // Received but not started: hand it back. Delayed, so it is not redelivered at once into
+            // this instance's own pull requests still open on the server (it would then wait out its ack wait).
+            m.nak(CLOSING_NAK_DELAY_MS);
             continue;
           }
           this.dispatch(m);
@@ -525,6 +551,25 @@ export class JetStreamServer
       m.term();
       return;
     }
+    if (o.onDeadLetter) {
+      try {
+        await o.onDeadLetter({
+          subject: m.subject,
+          stream: m.info.stream,
+          seq: m.seq,
+          msgId: m.headers?.get('Nats-Msg-Id') || undefined,
+          reason,
+          error,
+          deliveries,
+          payload: m.data,
+        });
+      } catch (recErr) {
+        const delay = this.backoffFor(deliveries);
+        this.log.error(`could not record dead letter ${m.subject}#${m.seq} (${describeError(recErr)}); redelivering in ${delay} ms`);
+        m.nak(delay);
+        return;
+      }
+    }
     if (o.deadLetterSubject) {
       const h = natsHeaders();
       if (m.headers) {
@@ -599,6 +644,11 @@ export class JetStreamServer
     [...this.sleepers].forEach((wake) => wake());
     const grace = this.options.shutdownGraceMs ?? 10_000;
     try {
+      // Drain the pull subscription before closing it: messages the server has
+      // already sent are still received (and nak'ed by the consume loop, which
+      // sees `closing`) instead of being dropped and waiting out their ack wait.
+      const sub = (this.messages as unknown as { sub?: { drain?: () => Promise<void> } } | undefined)?.sub;
+      if (typeof sub?.drain === 'function') await sub.drain().catch(() => undefined);
       await this.messages?.close();
     } catch {
       // already stopped
@@ -608,8 +658,15 @@ export class JetStreamServer
       const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), grace).unref());
       if ((await Promise.race([all, timer])) === 'timeout') {
         this.log.warn?.(
-          `${this.inFlight.size} handler(s) still running after ${grace} ms; their messages will be redelivered`,
+          `${this.inFlight.size} handler(s) still running after ${grace} ms; nak'ing their messages for redelivery`,
         );
+        for (const m of this.working.keys()) {
+          try {
+            m.nak();
+          } catch {
+            // connection already gone: the ack wait will redeliver it
+          }
+        }
       }
     }
     if (this.workingTimer) clearInterval(this.workingTimer);

@@ -25,3 +25,7 @@ export const nanos = natsCore.nanos;
 export const millis = natsCore.millis;
 /** NATS error classes (`errors.TimeoutError`, `errors.RequestError`, ...). */
 export const errors = natsCore.errors;
+/** Authenticator from a NATS credentials file's bytes (user JWT + nkey seed). */
+export const credsAuthenticator = natsCore.credsAuthenticator;
+/** Authenticator from an nkey user seed. */
+export const nkeyAuthenticator = natsCore.nkeyAuthenticator;

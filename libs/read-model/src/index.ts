@@ -4,3 +4,4 @@ export * from './read-model.queries';
 export * from './audit.queries';
 export * from './timeline.rebuild';
 export * from './timeline.query';
+export * from './poison';

@@ -309,4 +309,18 @@ export class ReadModelQueries {
     );
     return r.rows.map((x) => x.doc);
   }
+
+  /**
+   * Events of a story the projector skipped as poison (dead_letters, source
+   * `projector:*`, not redriven since): the story's timeline lacks them.
+   * Oldest first; [] normally.
+   */
+  async missingEvents(storyId: string): Promise<Array<{ deadLetterId: string; globalPosition: string; eventId: string | null; error: string }>> {
+    const r = await this.pool.query(
+      `SELECT id::text AS "deadLetterId", global_position::text AS "globalPosition", event_id::text AS "eventId", error
+         FROM ${this.s}.dead_letters WHERE story_id = $1::uuid AND source <> 'writer' AND redriven_at IS NULL ORDER BY global_position`,
+      [storyId],
+    );
+    return r.rows;
+  }
 }

@@ -100,10 +100,11 @@ export class TimelineProjection {
 
   /**
    * Apply the next batch of events, if any.
+   * @param opts.limit at most this many events (default the batch size; the runner steps one event at a time to isolate a poison event).
    * @returns how many events were applied (0 when caught up or when another instance holds the lock).
    * @throws the database error; nothing is half-applied (the transaction rolls back).
    */
-  async step(): Promise<ProjectionStep> {
+  async step(opts: { limit?: number } = {}): Promise<ProjectionStep> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -113,7 +114,7 @@ export class TimelineProjection {
         return { applied: 0, stories: [], position: '0' };
       }
       const cp = await this.log.getCheckpoint(this.name, client);
-      const events = await this.log.readAllGapSafe(cp, this.opts.batchSize, client);
+      const events = await this.log.readAllGapSafe(cp, opts.limit ?? this.opts.batchSize, client);
       if (events.length === 0) {
         await client.query('ROLLBACK');
         return { applied: 0, stories: [], position: cp.globalPosition };
