@@ -118,6 +118,7 @@ const CONTRARY = /\b(?:now we know|in fact|actually|turned out|was not true|wasn
 const ROLE_RELATIVE = /\s+(?:who|whom|whose|which|that)\b.*$/i;
 const NEEDS_COLLAPSE = /[^\S ]| {2}/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+const NONE_SET: ReadonlySet<string> = new Set();
 
 function collapse(s: string): string {
   // most strings have single plain spaces only: then trimming is all there is to do
@@ -448,15 +449,44 @@ class ItemExtractor {
     return { np, role: null, npStart: last.start, contentBefore };
   }
 
+  /**
+   * The clause before an inverted cue without quotation marks ("The port will
+   * stay shut for a week, said …", "— The board knew, replied …"): the text
+   * from the first non-preamble segment to the comma, when it holds a verb
+   * (a clause, not an appositive name). Null otherwise.
+   */
+  private invertedClause(a: number, cueStart: number): Span | null {
+    const m = this.tm.masked;
+    const segs = this.segments(a, cueStart).filter((sp) => m.slice(sp.start, sp.end).trim().length > 0);
+    if (!segs.length) return null;
+    let i = 0;
+    while (i < segs.length - 1 && this.isPreamble(m.slice(segs[i].start, segs[i].end))) i++;
+    let start = segs[i].start;
+    const end = segs[segs.length - 1].end;
+    const lead = /^[\s—–-]*/.exec(m.slice(start, end))![0];
+    start += lead.length;
+    const words = m.slice(start, end).trim().split(/\s+/);
+    if (words.length < 3) return null;
+    // the first segment must be a clause of its own ("Strand, who raised it, said …" is a subject with a relative clause)
+    const firstEnd = segs[i].end;
+    if (/^\s*(?:who|which|whose)\b/i.test(m.slice(segs[Math.min(i + 1, segs.length - 1)].start, end)) && i + 1 < segs.length) return null;
+    if (!this.tg.hasVerb(start, firstEnd, NONE_SET, true)) return null;
+    return { start, end };
+  }
+
   /** Subject after an inverted cue: `“…,” said the minister` / `said Nadia Fairbrother, the lawyer for …`. */
   private rightSubject(cueEnd: number, sentEnd: number): { np: string; role: string | null; end: number } | null {
     const m = this.tm.masked;
     const segs = this.segments(cueEnd, sentEnd);
     const first = segs[0];
-    const np = this.cleanNP(first.start, first.end).replace(/[.!?]+$/, '');
+    // the sentence's closing mark is not part of the phrase ("said the minister on Monday.")
+    let firstEnd = first.end;
+    while (firstEnd > first.start && /[\s.!?]/.test(m[firstEnd - 1])) firstEnd--;
+    const np = this.cleanNP(first.start, firstEnd).replace(/[.!?]+$/, '');
     if (!np || np.split(/\s+/).length > 8) return null;
     if (/^(?:that|on|in|at|to|by|it was|the (?:government|authority) (?:had|would|was))\b/i.test(np)) return null;
-    if (this.tg.hasVerb(first.start, first.end)) return null;
+    // capitalised words inside the phrase are names the tagger may take for verbs ("said Labour Minister ...")
+    if (this.tg.hasVerb(first.start, first.end, NONE_SET, true)) return null;
     let role: string | null = null;
     let end = first.end;
     if (segs[1]) {
@@ -464,6 +494,12 @@ class ItemExtractor {
       if (/^(?:the|a|an)\b/i.test(rt) && !/^(?:the|a|an)\s+\w+\s+(?:said|told)/i.test(rt)) {
         role = rt.replace(/^(?:the|a|an)\s+/i, '');
         end = segs[1].end;
+      } else if (/^(?:the|a|an|its|his|her|their)\s/i.test(np) && rt.split(/\s+/).length <= 5) {
+        // "said the harbour master, Jens Okkels": a role, then the name in apposition
+        const p2 = parseSpeaker(rt);
+        if (p2 && p2.kind === 'name' && p2.type === 'person' && p2.name.includes(' ') && /^\s*[.!?]?\s*$/.test(m.slice(segs[1].end, sentEnd))) {
+          return { np: rt, role: np.replace(/^(?:the|a|an)\s+/i, ''), end: segs[1].end };
+        }
       }
     }
     return { np, role, end };
@@ -665,8 +701,24 @@ class ItemExtractor {
           }
         }
       }
+      let invertedClause: Span | null = null;
+      if (!subject && !qBefore && !cue.participle && !cue.relative && /,\s*$/.test(m.slice(a, cue.start)) && /^(?:said|told|added|replied|answered|responded|wrote|insisted|explained|warned|stressed|noted|argued|countered|recalled|admitted|conceded|declared|announced|confirmed|acknowledged|continued|asked)$/.test(cue.word)) {
+        // inverted without a quotation: "The port will stay shut, said the harbour master." — the clause before the comma is the content
+        const clause = this.invertedClause(a, cue.start);
+        const rs = clause ? this.rightSubject(cue.end, s.end) : null;
+        if (clause && rs && /^[\s.!?]*$/.test(m.slice(rs.end, s.end).replace(/^\s*(?:(?:late |early )?on |last |this )?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|week|month)(?: (?:morning|afternoon|evening|night))?/i, ''))) {
+          const p = /\b(?:was|were|is|are|had|has|have|would|will|could|should|did|does)\b/i.test(rs.np) ? null : parseSpeaker(rs.np);
+          if (p && p.kind !== 'pronoun') {
+            if (rs.role && !p.role) p.role = rs.role;
+            subject = this.resolveParsed(p, cue.start);
+            role = rs.role;
+            if (subject) invertedClause = clause;
+          }
+        }
+      }
       const sharedSubject =
         !inverted &&
+        !invertedClause &&
         (cue.participle || /^(?:and|but|or)$/i.test(leftTrim) || /(?:^|[\s,])(?:and|but)\s*$/.test(m.slice(a, cue.start)) || leftTrim === '' || (prevRelative && /,\s*$/.test(m.slice(a, cue.start))));
       if (!subject && sharedSubject && prevSubject) {
         subject = prevSubject;
@@ -710,7 +762,11 @@ class ItemExtractor {
       let ownVia: string[] = [];
       let despite: Span | null = null;
       let asVerdict = false;
-      if (qBefore && (inverted || /^[\s,]*$/.test(m.slice(qBefore.end, a))) && !/^(?:and|but|or)$/i.test(leftTrim)) {
+      if (invertedClause) {
+        const cut = this.cutContent(invertedClause);
+        contentSpans = [cut.span];
+        if (relType) rel.push({ type: relType, ref: null });
+      } else if (qBefore && (inverted || /^[\s,]*$/.test(m.slice(qBefore.end, a))) && !/^(?:and|but|or)$/i.test(leftTrim)) {
         contentSpans = [{ start: qBefore.inStart, end: qBefore.inEnd }];
         // split quote: “First,” she said, “second.”
         const after = inverted ? this.rightSubject(cue.end, s.end)?.end ?? cue.end : cue.end;
@@ -787,7 +843,7 @@ class ItemExtractor {
       // ---- nesting: "Maren Lind said Halloran had told her ... that ..."
       // (also when the reported clause is only the next cue's subject: "Osterby said Ferrant had assured him ... that")
       const bareNest = contentless && !rel.length && contentSpans.length <= 1 && !!nextCue && nextCue.base !== 'according' && !nextCue.participle && !nextCue.relative && !RELATION_OF_CUE[cue.base];
-      if ((bareNest || (!contentless && contentSpans.length === 1)) && nextCue && !inverted) {
+      if ((bareNest || (!contentless && contentSpans.length === 1)) && nextCue && !inverted && !invertedClause) {
         const gapStart = contentSpans.length ? contentSpans[0].start : cue.end;
         const gapText = m.slice(gapStart, nextCue.start);
         if ((contentSpans.length ? contentSpans[0].end : gapStart) <= nextCue.start + 1 && gapText.trim().length > 0 && gapText.trim().split(/\s+/).length <= 10 && !/[,;]/.test(gapText) && !/\b(?:after|before|because|while|when|as|since|until|his|her|its|their|the claim|claim)\b/i.test(gapText)) {

@@ -67,7 +67,9 @@ const NEVER_VERB = new Set(
     'monday tuesday wednesday thursday friday saturday sunday late early last earlier later next this weekend time ' +
     'reporters journalists media social telephone phone call post new crowd report newspaper letter parliament public broadcaster ' +
     'site technology television radio channel website investors percent per cent meeting rally video address speech filing ' +
-    'not no never both all each every any only just still again then there here now when where while whether if'
+    'not no never both all each every any only just still again then there here now when where while whether if ' +
+    // name particles ("Étienne de la Fontaine", "Maarten van der Berghe")
+    'de la le da di du del della der den van von al el bin ibn dos das ter ten zu af'
   ).split(/\s+/),
 );
 

@@ -31,7 +31,7 @@ export interface ParsedSpeaker {
   head?: string;
 }
 
-const NAME_TOKEN = /^(?:[A-Z\u00c0-\u00de][\p{L}'’.-]*|(?:de|da|di|du|del|della|der|den|van|von|al|el|bin|ibn|dos|das|ter|ten|la|le|y|zu|af)|[A-Z]{2,}|O'[A-Z][\p{L}]+)$/u;
+const NAME_TOKEN = /^(?:[A-Z\u00c0-\u00de][\p{L}'’.-]*|\p{Lu}[\p{L}'’.-]*|(?:de|da|di|du|del|della|der|den|van|von|al|el|bin|ibn|dos|das|ter|ten|la|le|y|zu|af)|(?:al|el|ad|as|ash|at|an|ar|ud|abu|ben|d|l)[-'’]\p{Lu}[\p{L}'’.-]*|[A-Z]{2,}|O'[A-Z][\p{L}]+)$/u;
 const PARTICLE = /^(?:de|da|di|du|del|della|der|den|van|von|al|el|bin|ibn|dos|das|ter|ten|la|le|y|zu|af)$/;
 
 export function stripPossessive(s: string): string {
@@ -168,13 +168,30 @@ const LEADING_FUNCTION_WORDS = new Set(
   'the a an in on at of for to by from with and but or as if when while after before since until asked speaking according this that these those his her its their'.split(' '),
 );
 
-function surnameOf(name: string): string {
+/**
+ * The surname of a person's name, with its particles ("Maarten van der
+ * Berghe" → "van der Berghe", "Nasrin al-Hashimi" → "al-Hashimi"). A name
+ * that opens with a particle ("Van der Berghe", "De la Fontaine", a surname
+ * at the start of a sentence) is all surname.
+ */
+export function surnameOf(name: string): string {
   const w = name.split(/\s+/);
-  return w[w.length - 1];
+  if (w.length > 1 && PARTICLE.test(w[0].toLowerCase())) return name;
+  let k = w.length - 1;
+  while (k > 1 && PARTICLE.test(w[k - 1])) k--;
+  return w.slice(k).join(' ');
 }
 
-function firstOf(name: string): string {
-  return name.split(/\s+/)[0];
+/** The first name, or null when the name is only a surname (with particles). */
+function firstOf(name: string): string | null {
+  const w = name.split(/\s+/);
+  if (w.length === 1 || PARTICLE.test(w[0].toLowerCase())) return null;
+  return w[0];
+}
+
+/** Surnames equal case-insensitively ("van der Berghe" = "Van der Berghe"). */
+function sameSurname(a: string, b: string): boolean {
+  return surnameOf(a).toLowerCase() === surnameOf(b).toLowerCase();
 }
 
 /** The registry of speakers of one item, seeded with the story's known speakers. */
@@ -222,15 +239,14 @@ export class SpeakerRegistry {
     const name = p.name;
     let e = this.byName(name);
     if (!e && p.type === 'person') {
-      const words = name.split(/\s+/);
-      const sur = words[words.length - 1].toLowerCase();
-      const first = words.length > 1 ? words[0].toLowerCase() : null;
+      const sur = surnameOf(name).toLowerCase();
+      const first = firstOf(name)?.toLowerCase() ?? null;
       const persons = this.entities.filter((x) => x.type === 'person');
       // exact surname
-      const sameSur = persons.filter((x) => surnameOf(x.name).toLowerCase() === sur);
+      const sameSur = persons.filter((x) => sameSurname(x.name, name));
       if (first === null && sameSur.length) e = sameSur.sort((a, b) => b.last - a.last)[0];
       else if (first !== null) {
-        const exact = sameSur.find((x) => firstOf(x.name).toLowerCase() === first);
+        const exact = sameSur.find((x) => firstOf(x.name)?.toLowerCase() === first);
         if (exact) e = exact;
         // a story-known single-word alias?
       }
@@ -241,7 +257,7 @@ export class SpeakerRegistry {
           const xs = surnameOf(x.name).toLowerCase();
           if (xs === sur) return false;
           if (distance(xs, sur) > max) return false;
-          if (first !== null && x.name.includes(' ')) return firstOf(x.name).toLowerCase() === first;
+          if (first !== null && firstOf(x.name) !== null) return firstOf(x.name)!.toLowerCase() === first;
           return true;
         });
         // never merge when an exact-surname person exists with another first name
@@ -265,18 +281,22 @@ export class SpeakerRegistry {
         if (c.length === 1) e = c[0];
       }
     }
-    if (!e && p.type === 'person' && !name.includes(' ') && !p.role && !/^(?:mr|mrs|ms|dr)\b/i.test(name)) {
+    if (!e && p.type === 'person' && !name.includes(' ') && !p.role && !/^(?:mr|mrs|ms|dr)\b/i.test(name) && !/^\p{Ll}/u.test(name)) {
       // a single unknown capitalised word with no title: an organisation ("Airbus said")
       p = { ...p, type: 'organization' };
     }
     if (!e) {
       e = { name, type: p.type, role: p.role, aliases: new Set(), gender: genderOf(p.role ?? ''), last: pos, fromStory: false };
-      if (p.type === 'person' && name.includes(' ')) e.aliases.add(surnameOf(name).toLowerCase());
+      if (p.type === 'person' && name.includes(' ')) {
+        e.aliases.add(surnameOf(name).toLowerCase());
+        const last = name.split(/\s+/).pop()!.toLowerCase();
+        if (last !== surnameOf(name).toLowerCase()) e.aliases.add(last);
+      }
       this.entities.push(e);
     } else {
       if (name.toLowerCase() !== e.name.toLowerCase()) e.aliases.add(name.toLowerCase());
       // a fuller name replaces a surname-only entry introduced earlier in this item
-      if (p.type === 'person' && !e.name.includes(' ') && name.includes(' ') && surnameOf(name) === e.name) {
+      if (p.type === 'person' && firstOf(e.name) === null && firstOf(name) !== null && sameSurname(name, e.name)) {
         e.aliases.add(e.name.toLowerCase());
         e.name = name;
       }
