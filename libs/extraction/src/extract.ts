@@ -16,7 +16,7 @@ import type { DayRange, Medium, RelationType, WireItem } from '@timeline/events'
 import type { ExtractedRelation, ExtractedStatement, ExtractionContext, ExtractionResult, KnownStatement } from './types';
 import { buildTextModel, quoteAt, type Quote, type Sentence, type Span, type TextModel } from './text';
 import { LazyTagger } from './nlp';
-import { CUE_FORMS, MEDIUM_PATTERNS, NOT_NAME, OBJECT_ONLY_CUES, ORG_HEADS, TITLE_WORDS, RELATION_OF_CUE, STATEMENT_NOUNS, WEAK_CUES } from './lexicon';
+import { CUE_FORMS, MEDIUM_PATTERNS, MONTHS, NOT_NAME, OBJECT_ONLY_CUES, ORG_HEADS, TITLE_WORDS, RELATION_OF_CUE, STATEMENT_NOUNS, WEAK_CUES } from './lexicon';
 import { parseSpeaker, SpeakerRegistry, isOutletName, genderOf, type Entity, type ParsedSpeaker } from './speakers';
 import { clearDateMemo, findDates, isoDay, itemDayMs, rangeWidth } from './dates';
 import { EXTRACTOR } from './version';
@@ -119,6 +119,7 @@ const ROLE_RELATIVE = /\s+(?:who|whom|whose|which|that)\b.*$/i;
 const NEEDS_COLLAPSE = /[^\S ]| {2}/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const NONE_SET: ReadonlySet<string> = new Set();
+const DAY_MS = 86_400_000;
 
 function collapse(s: string): string {
   // most strings have single plain spaces only: then trimming is all there is to do
@@ -168,7 +169,10 @@ class ItemExtractor {
   readonly tm: TextModel;
   readonly tg: LazyTagger;
   readonly reg: SpeakerRegistry;
+  /** The day relative dates count from: the dateline's local date when it is a day off the UTC day, else the UTC day of `firstcreated`. */
   readonly itemDay: number;
+  /** UTC day (midnight ms) of `firstcreated`. */
+  readonly utcDay: number;
   readonly drafts: Draft[] = [];
   readonly outlets = new Set<string>();
   readonly agency: string | null;
@@ -182,9 +186,42 @@ class ItemExtractor {
     this.tm = buildTextModel(item.body_text, item.headline ?? '');
     this.tg = new LazyTagger(this.tm.masked, this.tm.sentences);
     this.reg = new SpeakerRegistry(ctx.knownSpeakers);
-    this.itemDay = itemDayMs(item.firstcreated);
+    this.utcDay = itemDayMs(item.firstcreated);
+    this.itemDay = this.datelineDay() ?? this.utcDay;
     this.agency = this.tm.agency ?? (/\(([^)]+)\)/.exec(item.byline ?? '')?.[1] ?? null);
     this.collectOutlets();
+  }
+
+  /**
+   * The dateline's local date ("WELLINGTON, March 14 (Agency) -") when it is
+   * the day before or after the UTC day of `firstcreated` (a story filed in
+   * a time zone ahead of or behind UTC): "on Friday" then counts from the
+   * local day. Null when there is no dated dateline or it agrees with UTC.
+   */
+  private datelineDay(): number | null {
+    const p0 = this.tm.paragraphs[0];
+    if (!p0 || !this.tm.datelineEnd) return null;
+    const x = /,\s*([A-Z][a-z]{2,9})\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?\s*\(/.exec(this.tm.masked.slice(p0.start, this.tm.datelineEnd));
+    if (!x) return null;
+    const mon = MONTHS.findIndex((mm) => mm.startsWith(x[1].toLowerCase().slice(0, 3)));
+    if (mon < 0) return null;
+    const ms = Date.UTC(x[3] ? Number(x[3]) : new Date(this.utcDay).getUTCFullYear(), mon, Number(x[2]));
+    return Math.abs(ms - this.utcDay) === DAY_MS ? ms : null;
+  }
+
+  /**
+   * A range of local days (dateline time zone) as UTC days: a local day ahead
+   * of UTC began the UTC day before; one behind UTC ends the UTC day after.
+   * Never after the item's own UTC day.
+   */
+  private toUtcRange(r: DayRange | null): DayRange | null {
+    if (!r || this.itemDay === this.utcDay) return r;
+    const shift = (d: string | null, by: number) => (d === null ? null : isoDay(Date.parse(d + 'T00:00:00Z') + by));
+    const ahead = this.itemDay > this.utcDay;
+    const from = ahead ? shift(r.from, -DAY_MS) : r.from;
+    let to = ahead ? r.to : shift(r.to, DAY_MS);
+    if (to !== null && to > isoDay(this.utcDay)) to = isoDay(this.utcDay);
+    return { from, to };
   }
 
   private collectOutlets(): void {
@@ -219,8 +256,20 @@ class ItemExtractor {
     return this.tm.quotes.filter((q) => q.start >= a && q.start < b);
   }
 
+  /** Paragraph index → 'q' | 'a' for the question and answer paragraphs of a Q&A transcript ("Q: …", "A: …"). */
+  private readonly qaParas = new Map<number, 'q' | 'a'>();
+
   run(): Draft[] {
-    for (const s of this.tm.sentences) this.sentence(s);
+    const m = this.tm.masked;
+    for (const p of this.tm.paragraphs) {
+      const x = QA_LINE.exec(m.slice(p.start, p.end));
+      if (x) this.qaParas.set(p.index, /^q/i.test(x[1]) ? 'q' : 'a');
+    }
+    // a transcript needs both questions and answers; a lone "A:" is something else
+    const kinds = new Set(this.qaParas.values());
+    if (kinds.size < 2) this.qaParas.clear();
+    for (const s of this.tm.sentences) if (!this.qaParas.has(s.para)) this.sentence(s);
+    this.qaAnswers();
     this.transcriptLines();
     this.postProcess();
     return this.drafts.filter((d) => !d.dead);
@@ -909,7 +958,37 @@ class ItemExtractor {
     // sentence-level via (outlet reported / according to outlet)
     for (const d of sentenceDrafts) for (const v of via) if (!d.via.includes(v) && d.entity.name.toLowerCase() !== v.toLowerCase()) d.via.push(v);
     // a sentence that is a quotation with no cue: continuation of the previous speaker
-    if (!sentenceDrafts.length && qs.length) this.continuation(s, qs);
+    if (!sentenceDrafts.length && qs.length && !this.colonIntroducer(s, qs)) this.continuation(s, qs);
+  }
+
+  /**
+   * A quotation introduced by a colon after a clause whose subject is a name
+   * or a pronoun, with no speech verb ("Mayor X put it simply on Friday: “…”",
+   * "She was blunt: “…”"): the subject speaks the quotation. The quotation must
+   * run to the end of the sentence and the clause before the colon be short.
+   * Returns whether a statement was made.
+   */
+  private colonIntroducer(s: Sentence, qs: Quote[]): boolean {
+    const m = this.tm.masked;
+    const q = qs.find((x) => /:\s*$/.test(m.slice(s.start, x.start)));
+    if (!q || !/^[\s.!?]*$/.test(m.slice(q.end, s.end))) return false;
+    const colon = m.lastIndexOf(':', q.start);
+    const intro = m.slice(s.start, colon);
+    if (this.inQuote(s.start) || intro.split(/\s+/).length > 14 || /["“”«»]/.test(intro)) return false;
+    // the subject: a pronoun, or a run of capitalised words (titles and name) opening the clause
+    const x = /^\s*(?:(He|She|They|It)|((?:\p{Lu}[\p{L}'’.-]*\s+)*\p{Lu}[\p{L}'’.-]*))\s+(?=[\p{Ll}])/u.exec(intro);
+    if (!x) return false;
+    const np = x[1] ?? x[2];
+    const p = parseSpeaker(np);
+    if (!p || (p.kind === 'description' && p.type !== 'organization')) return false;
+    const at = s.start + x.index;
+    if (!this.tg.hasVerb(at + x[0].length, colon, NONE_SET, true)) return false;
+    const subject = this.resolveParsed(p, at);
+    if (!subject) return false;
+    const cue: Cue = { base: 'say', start: at + x[0].length, end: colon, word: ':', participle: false, relative: false, reference: false };
+    const d = this.makeDraft(subject, cue, [{ start: q.inStart, end: q.inEnd }], s, [s.start, q.start], [], false);
+    this.drafts.push(d);
+    return true;
   }
 
   private pendingNest: { outer: Entity; outerVia: string[] } | null = null;
@@ -1157,7 +1236,42 @@ class ItemExtractor {
     this.drafts.push(d);
   }
 
-  /** Transcript lines: "NAME: words" or "— Name: words" paragraphs, and Q&A answers. */
+  /**
+   * Answers of a Q&A transcript ("Q: …" / "A: …" paragraphs): each answer is
+   * a direct statement of the interviewee, the person most recently named
+   * before the first question or answer (the introduction: "Finance Minister
+   * X spoke to Example Wire on Wednesday"). The introducing sentence is the
+   * statement's zone, so its date and medium apply. Questions are not
+   * statements.
+   */
+  private qaAnswers(): void {
+    if (!this.qaParas.size) return;
+    const m = this.tm.masked;
+    const firstIdx = Math.min(...this.qaParas.keys());
+    const firstPara = this.tm.paragraphs.find((p) => p.index === firstIdx)!;
+    const who = this.reg.entities
+      .filter((e) => (e.type === 'person' || e.type === 'group') && e.last >= 0 && e.last < firstPara.start)
+      .sort((a, b) => b.last - a.last)[0];
+    if (!who) return;
+    const intro = this.tm.sentences.find((z) => z.start <= who.last && who.last < z.end);
+    for (const p of this.tm.paragraphs) {
+      if (this.qaParas.get(p.index) !== 'a') continue;
+      const t = m.slice(p.start, p.end);
+      const x = QA_LINE.exec(t)!;
+      const cStart = p.start + x[0].length;
+      const span = this.trimSpan({ start: cStart, end: p.end });
+      const s = this.tm.sentences.find((z) => z.start <= cStart && cStart < z.end) ?? this.tm.sentences.find((z) => z.para === p.index);
+      if (!s || span.end <= span.start) continue;
+      const cue: Cue = { base: 'say', start: p.start, end: cStart, word: 'answered', participle: false, relative: false, reference: false };
+      const d = this.makeDraft({ entity: who, anaphoric: false }, cue, [span], s, [p.start, cStart], [], false);
+      d.kind = 'direct';
+      d.mentions = [{ start: p.start, end: p.end }];
+      if (intro) d.zone = [{ start: intro.start, end: intro.end }];
+      this.drafts.push(d);
+    }
+  }
+
+  /** Transcript lines: "NAME: words" or "— Name: words" paragraphs. */
   private transcriptLines(): void {
     const m = this.tm.masked;
     for (const p of this.tm.paragraphs) {
@@ -1231,6 +1345,7 @@ class ItemExtractor {
       d.kind = d.continuation ? 'direct' : this.kindOf(d.contentSpans);
       this.assignMedium(d);
       this.assignDate(d);
+      d.saidAt = this.toUtcRange(d.saidAt);
     }
     // 3. nominal references merge into statements of the same speaker
     for (const d of live()) {
@@ -1563,6 +1678,9 @@ class ItemExtractor {
     }
   }
 }
+
+/** A Q&A transcript line: "Q:", "A:", "Question:", "Answer:" (group 1 the marker). */
+const QA_LINE = /^\s*(Q|A|Question|Answer)\s*[:.]\s+/;
 
 /** Expressions counted from an earlier day ("two days later", "the next day", "later that day"). */
 const ANCHORED = /\b(?:days? (?:later|earlier|before|after)|(?:next|following|previous|same) day|day (?:after|before)|that day|later in the day)\b/i;

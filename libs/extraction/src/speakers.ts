@@ -151,10 +151,25 @@ export function parseSpeaker(raw: string): ParsedSpeaker | null {
           ? 'anonymous'
           : 'person';
     if (desc.length < 2) return null;
+    // "the Ostrand ferry line": a proper name modifying a head that names no person is an institution
+    if (type === 'person' && /^the\s/i.test(s) && /^(?:\p{Lu}[\p{L}'’-]*\s+)+(?:[\p{Ll}-]+\s+)*[\p{Ll}-]+$/u.test(desc) && !isPersonNoun(head)) {
+      return { kind: 'description', name: desc, type: 'organization', role: null, head };
+    }
     return { kind: 'description', name: desc, type, role: null, head };
   }
   if (GROUP_HEADS.test(s)) return { kind: 'description', name: desc, type: 'group', role: null, head };
   return null;
+}
+
+/**
+ * Can a head noun name a person? Titles and posts, nouns of anonymous
+ * sources and groups, and agent nouns by their suffix (-er, -or, -ist,
+ * -man, -woman, -person, -ian, -ant, -ent, -ee).
+ */
+function isPersonNoun(head: string): boolean {
+  const h = head.toLowerCase();
+  if (ORG_HEADS.has(h)) return false;
+  return TITLE_WORDS.has(h) || ANON_HEADS.test(h) || GROUP_HEADS.test(h) || /(?:er|or|ist|man|woman|person|ian|ant|ent|ee|master|mistress)s?$/.test(h);
 }
 
 /** Phrases headed by a time noun. */

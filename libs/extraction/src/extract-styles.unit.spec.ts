@@ -1,0 +1,307 @@
+/**
+ * Held-out house styles: short invented items (names, places and
+ * organisations are made up, none from the dev corpus) in styles the dev
+ * corpus does not use — live blogs, Q&A and em-dash transcripts, court
+ * reports, business releases, guillemets, names with particles and
+ * diacritics, British single-quote style, quotes over several paragraphs,
+ * colon introducers, inverted cues, role nouns naming an earlier person,
+ * pronouns resolved by agreement, anonymous sources, chained attribution,
+ * not-statements and date expressions.
+ *
+ * Each expectation is what a careful editor would write in the answer key
+ * (../shared/corpus/README.md): a predicted statement matches an expected one
+ * when the token F1 of the contents is at least 0.5, and the speaker is right
+ * when the name, an accepted alias, or for a person the surname matches.
+ */
+import { WireItemSchema, type WireItem } from '@timeline/events';
+import { extract, tokenF1 } from './index';
+import type { ExtractedStatement, ExtractionResult } from './types';
+
+/** 2025-03-13 is a Thursday. */
+function item(body: string, over: Partial<WireItem> = {}): WireItem {
+  return WireItemSchema.parse({
+    uri: 'urn:test:styles',
+    version: 1,
+    pubstatus: 'usable',
+    firstcreated: '2025-03-13T15:00:00Z',
+    versioncreated: '2025-03-13T15:00:00Z',
+    headline: 'Test',
+    body_text: body,
+    ...over,
+  });
+}
+
+interface Expected {
+  content: string;
+  speaker: string;
+  /** [from, to] inclusive days; the predicted range must lie inside it. null = open end */
+  saidAt?: [string | null, string | null];
+  via?: string[];
+  type?: ExtractedStatement['source']['type'];
+}
+
+/** The predicted statement that best matches `content` (token F1 ≥ 0.5), as the scorer pairs them. */
+function matchOf(r: ExtractionResult, content: string): ExtractedStatement | undefined {
+  let best: ExtractedStatement | undefined;
+  let bestF = 0.5 - 1e-9;
+  for (const s of r.statements) {
+    const f = tokenF1(s.content, content);
+    if (f > bestF) {
+      bestF = f;
+      best = s;
+    }
+  }
+  return best;
+}
+
+function speakerRight(predicted: string, expected: string): boolean {
+  const p = predicted.toLowerCase();
+  const e = expected.toLowerCase();
+  if (p === e || p.endsWith(' ' + e)) return true;
+  const surname = e.split(' ').pop()!;
+  return p === surname;
+}
+
+function expectStatement(r: ExtractionResult, e: Expected): ExtractedStatement {
+  const s = matchOf(r, e.content);
+  expect({ content: e.content, found: s?.content ?? null }).toEqual({ content: e.content, found: expect.any(String) });
+  expect({ content: e.content, speaker: s!.source.name, right: speakerRight(s!.source.name, e.speaker) }).toEqual({
+    content: e.content,
+    speaker: s!.source.name,
+    right: true,
+  });
+  if (e.type) expect({ content: e.content, type: s!.source.type }).toEqual({ content: e.content, type: e.type });
+  if (e.via) expect({ content: e.content, via: s!.via }).toEqual({ content: e.content, via: e.via });
+  if (e.saidAt) {
+    const [from, to] = e.saidAt;
+    const got = s!.saidAt;
+    const inside = got !== null && (from === null || (got.from !== null && got.from >= from)) && (to === null || (got.to !== null && got.to <= to));
+    expect({ content: e.content, saidAt: got, inside }).toEqual({ content: e.content, saidAt: got, inside: true });
+  }
+  return s!;
+}
+
+/** No statement is made from `text` (overlap ≥ 0.5 or the text glued inside a statement). */
+function expectNoStatement(r: ExtractionResult, text: string): void {
+  const hit = r.statements.find((s) => tokenF1(s.content, text) >= 0.5 || s.content.includes(text));
+  expect({ text, statement: hit?.content ?? null }).toEqual({ text, statement: null });
+}
+
+describe('live blog', () => {
+  it('given timestamped entries newest first, when extracted, then each entry is attributed within itself and the timestamps are not speakers', () => {
+    const r = extract(
+      item(
+        '14:05 GMT\n\nHarbour master Mirela Kovač said the port would reopen on Saturday once divers had cleared the channel.\n\n13:40 GMT\n\n“We have four divers in the water and two more on the way,” said coastguard commander Tobias Rennholm.\n\n13:10 GMT\n\nThe Ostrand ferry line said all sailings before noon had been cancelled.',
+      ),
+    );
+    expectStatement(r, { content: 'the port would reopen on Saturday once divers had cleared the channel', speaker: 'Mirela Kovač' });
+    expectStatement(r, { content: 'We have four divers in the water and two more on the way', speaker: 'Tobias Rennholm' });
+    expectStatement(r, { content: 'all sailings before noon had been cancelled', speaker: 'Ostrand ferry line', type: 'organization' });
+    expect(r.statements.some((s) => /GMT|\d/.test(s.source.name))).toBe(false);
+  });
+});
+
+describe('Q&A transcript', () => {
+  it('given "Q:" and "A:" paragraphs after an introduction naming the interviewee, when extracted, then the answers are hers and the questions are not statements', () => {
+    const r = extract(
+      item(
+        'Finance Minister Oriane Kessel spoke to Example Wire on Wednesday about the budget. The interview has been edited for length.\n\nQ: Will income tax rise this year?\n\nA: No. We will not raise income tax this year, and I have said so from the start.\n\nQ: What about the deficit?\n\nA: The deficit will be below three percent of output by 2027.',
+      ),
+    );
+    expectStatement(r, { content: 'No. We will not raise income tax this year, and I have said so from the start.', speaker: 'Oriane Kessel', saidAt: ['2025-03-12', '2025-03-12'] });
+    expectStatement(r, { content: 'The deficit will be below three percent of output by 2027.', speaker: 'Oriane Kessel', saidAt: ['2025-03-12', '2025-03-12'] });
+    expectNoStatement(r, 'Will income tax rise this year?');
+  });
+
+  it('given an em-dash dialogue with inverted cues, when extracted, then each reply is its speaker\'s', () => {
+    const r = extract(
+      item(
+        'The exchange in the chamber on Tuesday was short.\n\n— Did the board know about the losses? asked deputy Ruta Mikalauskė.\n\n— The board knew everything from the first week, replied Henrik Aasgaard, the fund\'s former auditor.',
+      ),
+    );
+    expectStatement(r, { content: 'The board knew everything from the first week', speaker: 'Henrik Aasgaard', saidAt: ['2025-03-11', '2025-03-11'] });
+  });
+});
+
+describe('court report', () => {
+  it('given a judge, a prosecutor and defence counsel with particles and diacritics, when extracted, then each speaks under the full name', () => {
+    const r = extract(
+      item(
+        'Judge Amelia Fenwick-Rowe told Marlow Crown Court on Tuesday that Dariusz Wróbel, 41, had shown "no remorse at any stage" of the trial.\n\nProsecutor Connor Blaine said Wróbel had moved 2.3 million pounds through accounts held by his sister.\n\nDefence counsel Nasrin al-Hashimi said her client would appeal against the sentence.',
+      ),
+    );
+    expectStatement(r, { content: 'Dariusz Wróbel, 41, had shown no remorse at any stage of the trial', speaker: 'Amelia Fenwick-Rowe', saidAt: ['2025-03-11', '2025-03-11'] });
+    expectStatement(r, { content: 'Wróbel had moved 2.3 million pounds through accounts held by his sister', speaker: 'Connor Blaine' });
+    expectStatement(r, { content: 'her client would appeal against the sentence', speaker: 'Nasrin al-Hashimi' });
+  });
+});
+
+describe('business press release', () => {
+  it('given a dateline, a company and its chief executive with a colon introducer, when extracted, then both speak and the dateline day is used', () => {
+    const r = extract(
+      item(
+        'OSTERVALE, March 12 (Example Wire) - Krellmark Industries said it would buy the valve maker Dunmore Fittings for 410 million euros.\n\nChief executive Sigrun Østby said: “This deal doubles our reach in the Nordic market and gives us a second plant.”\n\nShares in Krellmark rose 4 percent.',
+      ),
+    );
+    expectStatement(r, { content: 'it would buy the valve maker Dunmore Fittings for 410 million euros', speaker: 'Krellmark Industries', type: 'organization', saidAt: ['2025-03-12', '2025-03-12'] });
+    expectStatement(r, { content: 'This deal doubles our reach in the Nordic market and gives us a second plant.', speaker: 'Sigrun Østby', saidAt: ['2025-03-12', '2025-03-12'] });
+  });
+});
+
+describe('guillemets and names with particles', () => {
+  it('given a quote in « » with an inverted cue and a name with "de la", when extracted, then the full name speaks', () => {
+    const r = extract(item('« Nous ne céderons pas sur les retraites », said Labour Minister Étienne de la Fontaine on Monday.\n\nDe la Fontaine added that talks with the unions would resume next week.'));
+    expectStatement(r, { content: 'Nous ne céderons pas sur les retraites', speaker: 'Étienne de la Fontaine', saidAt: ['2025-03-10', '2025-03-10'] });
+    expectStatement(r, { content: 'talks with the unions would resume next week', speaker: 'Étienne de la Fontaine' });
+  });
+
+  it('given "van der" in a full name and a later sentence-initial "Van der", when extracted, then both statements are one person\'s', () => {
+    const r = extract(
+      item('Dutch Finance Minister Maarten van der Berghe said on Wednesday the bank levy would stay.\n\n"We are not going to reopen this," Van der Berghe told reporters in Utrevik.'),
+    );
+    expectStatement(r, { content: 'the bank levy would stay', speaker: 'Maarten van der Berghe' });
+    const s = expectStatement(r, { content: 'We are not going to reopen this', speaker: 'Maarten van der Berghe' });
+    expect(s.source.name).toBe('Maarten van der Berghe');
+  });
+});
+
+describe('British single-quote house style', () => {
+  it('given quotes in single marks with apostrophes inside, when extracted, then the quotes are found and attributed', () => {
+    const r = extract(
+      item(
+        "'We were never consulted, not once,' said Harriet Pembroke, who runs the village shop in Lower Eddington. 'Nobody from the council's planning team has set foot here.'\n\nCouncillor Ade Okonjo said the consultation had been 'thorough and fair' and that the bypass would go ahead.",
+      ),
+    );
+    expectStatement(r, { content: "We were never consulted, not once. Nobody from the council's planning team has set foot here.", speaker: 'Harriet Pembroke' });
+    expectStatement(r, { content: 'the consultation had been thorough and fair and that the bypass would go ahead', speaker: 'Ade Okonjo' });
+  });
+
+  it('given a single-quoted quote before ", he said", when extracted, then the pronoun is the person named before', () => {
+    const r = extract(item("Fisherman Callum Doig has worked the estuary for 30 years.\n\n'The mussel beds are finished. I don't know what we'll do,' he said."));
+    expectStatement(r, { content: "The mussel beds are finished. I don't know what we'll do", speaker: 'Callum Doig' });
+  });
+});
+
+describe('quote over several paragraphs', () => {
+  it('given an opening mark on each paragraph and no closing mark until the last, when extracted, then the middle and last paragraphs are the same speaker\'s', () => {
+    const r = extract(
+      item(
+        '“The first thing we found was water in the cellar,” said surveyor Lotte Brandvold. “Then we found cracks in every wall of the east wing.\n\n“By the time we reached the roof, we knew the building could not be saved.”\n\nThe council will vote on demolition next month.',
+      ),
+    );
+    const a = expectStatement(r, { content: 'The first thing we found was water in the cellar. Then we found cracks in every wall of the east wing.', speaker: 'Lotte Brandvold' });
+    const b = matchOf(r, 'By the time we reached the roof, we knew the building could not be saved.') ?? a;
+    expect(b.source.name).toBe('Lotte Brandvold');
+    expect(tokenF1(b.content, 'By the time we reached the roof, we knew the building could not be saved.') >= 0.5 || b.content.includes('reached the roof')).toBe(true);
+  });
+});
+
+describe('colon introducers and inverted cues', () => {
+  it('given "X put it simply: “…”", when extracted, then X speaks the quote', () => {
+    const r = extract(item('Mayor Ilka Varga put it simply on Friday: “We cannot pay for the bridge and the school in the same year.”'));
+    expectStatement(r, { content: 'We cannot pay for the bridge and the school in the same year.', speaker: 'Ilka Varga', saidAt: ['2025-03-07', '2025-03-07'] });
+  });
+
+  it('given "…, said the harbour master, Jens Okkels", when extracted, then the name in apposition speaks', () => {
+    const r = extract(item('The port will stay shut for at least a week, said the harbour master, Jens Okkels.'));
+    expectStatement(r, { content: 'The port will stay shut for at least a week', speaker: 'Jens Okkels' });
+  });
+});
+
+describe('speakers named by a role earlier in the item', () => {
+  it('given a prosecutor named in full two paragraphs before "the prosecutor said", when extracted, then the role noun is that person', () => {
+    const r = extract(
+      item(
+        'Prosecutor General Valentina Roos opened an inquiry on Monday into the sale of the Brenmoor shipyard.\n\nThe yard was sold in 2021 to a fund registered in Calvany for a fraction of its book value.\n\nThe prosecutor said the sale had breached the procurement rules in at least three places.',
+      ),
+    );
+    expectStatement(r, { content: 'the sale had breached the procurement rules in at least three places', speaker: 'Valentina Roos' });
+  });
+});
+
+describe('pronouns by agreement', () => {
+  it('given "she said" after a woman and then a man are named, when extracted, then she is the woman, not the nearest name', () => {
+    const r = extract(
+      item(
+        'Defence Minister Karin Holmqvist met her Valmeran counterpart on Monday. Mr Anton Reyes arrived two hours late after his flight was delayed.\n\nShe said the talks had been useful and would continue in April.',
+      ),
+    );
+    expectStatement(r, { content: 'the talks had been useful and would continue in April', speaker: 'Karin Holmqvist' });
+  });
+});
+
+describe('anonymous sources and chained attribution', () => {
+  it('given "two people familiar with the negotiations said", when extracted, then the description is the anonymous speaker', () => {
+    const r = extract(item('Two people familiar with the negotiations said the deal could be signed as early as next week.'));
+    expectStatement(r, { content: 'the deal could be signed as early as next week', speaker: 'Two people familiar with the negotiations', type: 'anonymous' });
+  });
+
+  it('given "the newspaper reported on Sunday, citing two officials", when extracted, then the officials speak via the newspaper', () => {
+    const r = extract(item('The Ostberg Herald reported on Sunday, citing two officials at the transport ministry, that the rail minister would resign within days.'));
+    expectStatement(r, { content: 'the rail minister would resign within days', speaker: 'two officials at the transport ministry', via: ['Ostberg Herald'], type: 'anonymous', saidAt: [null, '2025-03-09'] });
+  });
+
+  it('given a statement made through a lawyer, when extracted, then the client speaks', () => {
+    const r = extract(item('Singer Amira Haddad said through her lawyer on Tuesday that she had never signed the contract.'));
+    expectStatement(r, { content: 'she had never signed the contract', speaker: 'Amira Haddad', saidAt: ['2025-03-11', '2025-03-11'] });
+  });
+});
+
+describe('not statements', () => {
+  it('given scare quotes, a title, a slogan, a hypothetical, "declined to comment", "did not say whether", a caption, a link list and a © line, when extracted, then none is a statement and the real one is kept', () => {
+    const r = extract(
+      item(
+        [
+          'The so-called "peace dividend" never reached the mining towns of Karsvik.',
+          'Her memoir, "Salt and Iron", sold 40,000 copies in its first month.',
+          'Protesters carried banners reading "No More Tolls" through the old town.',
+          'If asked, Harlan Moss would say the plan was sound.',
+          'Harlan Moss declined to comment.',
+          'Transport Secretary Imogen Thale did not say whether the line would close.',
+          'Thale said on Monday that the tolls would be reviewed in the autumn.',
+          'Photo: Commuters wait at Karsvik station on Monday. (Photo by Leif Ekdal/Example Images)',
+          'Related coverage:\nKarsvik tolls: what we know\nMining towns count the cost',
+          '© 2025 Example Wire. All rights reserved.',
+        ].join('\n\n'),
+      ),
+    );
+    expectStatement(r, { content: 'the tolls would be reviewed in the autumn', speaker: 'Imogen Thale', saidAt: ['2025-03-10', '2025-03-10'] });
+    for (const t of ['peace dividend', 'Salt and Iron', 'No More Tolls', 'the plan was sound', 'declined to comment', 'the line would close', 'Commuters wait at Karsvik station', 'Karsvik tolls: what we know', 'All rights reserved']) {
+      expectNoStatement(r, t);
+    }
+    expect(r.statements).toHaveLength(1);
+  });
+});
+
+describe('dates', () => {
+  it('given weekdays, "last month", "over the weekend", "the 12th" and a future weekday, when extracted, then each resolves to the right past range and none is after the item', () => {
+    const r = extract(
+      item(
+        [
+          'Grain trader Pieter Maes said on Friday that exports had halved.',
+          'The farmers\' union said last month that it would block the ports.',
+          'Port director Halima Juma said over the weekend that the blockade had cost 8 million euros.',
+          'On the 12th, the agriculture ministry said the subsidy would be paid in April.',
+          'Maes said the union would vote on Monday on whether to end the blockade.',
+        ].join('\n\n'),
+      ),
+    );
+    expectStatement(r, { content: 'exports had halved', speaker: 'Pieter Maes', saidAt: ['2025-03-07', '2025-03-07'] });
+    expectStatement(r, { content: 'it would block the ports', speaker: "farmers' union", saidAt: ['2025-02-01', '2025-02-28'] });
+    expectStatement(r, { content: 'the blockade had cost 8 million euros', speaker: 'Halima Juma', saidAt: ['2025-03-08', '2025-03-09'] });
+    expectStatement(r, { content: 'the subsidy would be paid in April', speaker: 'agriculture ministry', saidAt: ['2025-03-12', '2025-03-12'] });
+    const future = expectStatement(r, { content: 'the union would vote on Monday on whether to end the blockade', speaker: 'Pieter Maes' });
+    expect(future.saidAt?.to === null || (future.saidAt?.to ?? '') <= '2025-03-13').toBe(true);
+    expect(future.saidAt?.from === '2025-03-10' && future.saidAt?.to === '2025-03-10').toBe(false);
+  });
+
+  it('given a dateline whose local date is a day after firstcreated, when "on Friday" is read, then the dateline\'s Friday is used, not a week earlier', () => {
+    const r = extract(
+      item('WELLINGTON, March 14 (Example Wire) - Prime Minister Aroha Tane said on Friday that the fuel tax cut would be extended to June.', {
+        firstcreated: '2025-03-13T22:00:00Z',
+        versioncreated: '2025-03-13T22:00:00Z',
+      }),
+    );
+    expectStatement(r, { content: 'the fuel tax cut would be extended to June', speaker: 'Aroha Tane', saidAt: ['2025-03-13', '2025-03-14'] });
+  });
+});
