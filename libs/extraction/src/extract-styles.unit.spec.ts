@@ -305,3 +305,85 @@ describe('dates', () => {
     expectStatement(r, { content: 'the fuel tax cut would be extended to June', speaker: 'Aroha Tane', saidAt: ['2025-03-13', '2025-03-14'] });
   });
 });
+
+describe('more house styles', () => {
+  it('given an attribution with a colon and a quote whose first paragraph has no closing mark, when extracted, then the next paragraph is the same speaker\'s', () => {
+    const r = extract(
+      item('Health Minister Sunniva Dahl said on Tuesday: “The first phase of the screening programme starts in May.\n\n“We will then look at the results before we go any further.”'),
+    );
+    expectStatement(r, { content: 'The first phase of the screening programme starts in May.', speaker: 'Sunniva Dahl', saidAt: ['2025-03-11', '2025-03-11'] });
+    const s = matchOf(r, 'We will then look at the results before we go any further.') ?? matchOf(r, 'The first phase of the screening programme starts in May.');
+    expect(s?.source.name).toBe('Sunniva Dahl');
+    expect(r.statements.some((x) => /look at the results/.test(x.content))).toBe(true);
+  });
+
+  it('given "Citing three diplomats, the newspaper said", when extracted, then the diplomats speak via the newspaper', () => {
+    const r = extract(item('Citing three diplomats, the Karsholm Post said the summit in Velden had been postponed until the autumn.'));
+    expectStatement(r, { content: 'the summit in Velden had been postponed until the autumn', speaker: 'three diplomats', via: ['Karsholm Post'], type: 'anonymous' });
+  });
+
+  it('given "the 62-year-old said" after the person is named with an age, when extracted, then the age description is that person', () => {
+    const r = extract(
+      item('Henrik Solberg, 62, stepped down as chairman of Brovik Mining on Monday after eleven years.\n\nThe board named Lena Aho as interim chair.\n\nThe 62-year-old said he had no regrets about the Tarnvik expansion.'),
+    );
+    expectStatement(r, { content: 'he had no regrets about the Tarnvik expansion', speaker: 'Henrik Solberg' });
+  });
+
+  it('given a quote, the attribution, then a second quote with no cue, when extracted, then both quotes are the same speaker\'s', () => {
+    const r = extract(item('“We are pleased with the quarter,” said Jana Novak, chief financial officer at Orbis Freight. “Demand recovered in every region we serve.”'));
+    const s = expectStatement(r, { content: 'We are pleased with the quarter. Demand recovered in every region we serve.', speaker: 'Jana Novak' });
+    expect(s.source.role).toMatch(/chief financial officer/);
+  });
+
+  it('given a British single-quote item with "said Mr X" and a second quote after it, when extracted, then the quotes are his and the possessive apostrophes do not split them', () => {
+    const r = extract(
+      item("Residents' leader Idris Okafor has fought the landfill plan for six years.\n\n'It is a disgrace, and the council's own survey says so,' said Mr Okafor. 'We will take it to the High Court if we must.'"),
+    );
+    expectStatement(r, { content: "It is a disgrace, and the council's own survey says so. We will take it to the High Court if we must.", speaker: 'Idris Okafor' });
+  });
+
+  it('given names opening with Ł, Ż and Ø, when extracted, then the full names speak', () => {
+    const r = extract(item('Łukasz Żmuda, the club\'s president, said the stadium would be sold.\n\nØystein Brekke, a supporters\' representative, said fans had not been consulted.'));
+    expectStatement(r, { content: 'the stadium would be sold', speaker: 'Łukasz Żmuda' });
+    expectStatement(r, { content: 'fans had not been consulted', speaker: 'Øystein Brekke' });
+  });
+
+  it('given "…, said the minister." after the minister was named in full, when extracted, then the role noun is that minister', () => {
+    const r = extract(item('Foreign Minister Halvard Eng met the Calvanian envoy on Wednesday.\n\nThe gas deal is off for now, said the minister.'));
+    expectStatement(r, { content: 'The gas deal is off for now', speaker: 'Halvard Eng' });
+  });
+
+  it('given "earlier this month", "late last year", "on March 3" and "Jan. 5", when extracted, then each range is the one named', () => {
+    const r = extract(
+      item(
+        [
+          'Mill owner Rosa Kittel said earlier this month that the mill would close.',
+          'The textile union said late last year that it expected more closures.',
+          'Economy Minister Arvid Lange said on March 3 that a rescue fund was ready.',
+          'On Jan. 5, Lange had said the fund was not needed.',
+        ].join('\n\n'),
+      ),
+    );
+    expectStatement(r, { content: 'the mill would close', speaker: 'Rosa Kittel', saidAt: ['2025-03-01', '2025-03-13'] });
+    expectStatement(r, { content: 'it expected more closures', speaker: 'textile union', saidAt: ['2024-09-01', '2024-12-31'] });
+    expectStatement(r, { content: 'a rescue fund was ready', speaker: 'Arvid Lange', saidAt: ['2025-03-03', '2025-03-03'] });
+    expectStatement(r, { content: 'the fund was not needed', speaker: 'Arvid Lange', saidAt: ['2025-01-05', '2025-01-05'] });
+  });
+
+  it('given a newsletter line, a "Watch:" line and a hypothetical "would have said", when extracted, then none is a statement', () => {
+    const r = extract(
+      item(
+        [
+          'Mayor Tilde Qvist said on Monday that the tram line would open in June.',
+          'Watch: Qvist tours the new depot',
+          'Sign up for our daily briefing to get the news first.',
+          'Had the vote passed, Qvist would have said the city could not afford the line.',
+        ].join('\n\n'),
+      ),
+    );
+    expectStatement(r, { content: 'the tram line would open in June', speaker: 'Tilde Qvist', saidAt: ['2025-03-10', '2025-03-10'] });
+    expectNoStatement(r, 'the city could not afford the line');
+    expectNoStatement(r, 'Qvist tours the new depot');
+    expect(r.statements).toHaveLength(1);
+  });
+});

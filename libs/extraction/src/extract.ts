@@ -319,6 +319,8 @@ class ItemExtractor {
         // a passive ("had not been told", "was said to be"): nobody speaks here
         if (/^(?:been|being|be|was|were|is|are|get|got|gets)$/.test(p1) && !/ing$/.test(lw)) continue;
         if (/^(?:declined to|refused to|did not|does not|do not|has not|have not|had not|could not|would not|was not|were not)$/.test(p2)) continue;
+        // a counterfactual or a conjecture ("would have said", "may have told"): nothing was said
+        if (/^(?:would|could|might|may|must|should|will) have$/.test(p2)) continue;
         const after = m.slice(end, end + 6);
         if (/^\s+by\b/.test(after)) continue; // passive participle
         if (/^\s+(?:as|like)\b/.test(after) && !RELATION_OF_CUE[base]) continue;
@@ -350,6 +352,20 @@ class ItemExtractor {
     }
     if (p.kind === 'description') {
       if (p.type === 'anonymous' || p.type === 'group') return { entity: this.reg.registerDescription(p, pos), anaphoric: false };
+      // "the 62-year-old": the person named earlier with that age in apposition ("Henrik Solberg, 62,")
+      const age = /^(\d{1,3})-year-old$/.exec(p.name);
+      if (age) {
+        const re = new RegExp(`((?:\\p{Lu}[\\p{L}'’.-]*\\s+){0,3}\\p{Lu}[\\p{L}'’.-]*),\\s*(?:aged\\s+)?${age[1]}\\s*[,)]`, 'gu');
+        let named: ParsedSpeaker | null = null;
+        for (const x of this.tm.masked.slice(0, pos).matchAll(re)) {
+          const c = parseSpeaker(x[1]);
+          if (c && c.kind === 'name' && c.type === 'person') named = c;
+        }
+        if (named) {
+          const e = this.reg.resolveName(named, pos);
+          return { entity: e, anaphoric: true };
+        }
+      }
       const e = this.reg.resolveDescription(p, pos);
       if (e) {
         this.reg.touch(e, pos);
@@ -519,7 +535,7 @@ class ItemExtractor {
     // the first segment must be a clause of its own ("Strand, who raised it, said …" is a subject with a relative clause)
     const firstEnd = segs[i].end;
     if (/^\s*(?:who|which|whose)\b/i.test(m.slice(segs[Math.min(i + 1, segs.length - 1)].start, end)) && i + 1 < segs.length) return null;
-    if (!this.tg.hasVerb(start, firstEnd, NONE_SET, true)) return null;
+    if (!FINITE_AUX.test(m.slice(start, firstEnd)) && !this.tg.hasVerb(start, firstEnd, NONE_SET, true)) return null;
     return { start, end };
   }
 
@@ -542,6 +558,10 @@ class ItemExtractor {
       const rt = collapse(m.slice(segs[1].start, segs[1].end)).replace(/[.!?]+$/, '');
       if (/^(?:the|a|an)\b/i.test(rt) && !/^(?:the|a|an)\s+\w+\s+(?:said|told)/i.test(rt)) {
         role = rt.replace(/^(?:the|a|an)\s+/i, '');
+        end = segs[1].end;
+      } else if (/^\p{Ll}/u.test(rt) && rt.split(/\s+/).length <= 10 && TITLE_WORDS.has(/^[\p{L}-]+/u.exec(rt)?.[0].toLowerCase() ?? '') && !/\b(?:said|told|added|had|has|was|were|is|are|would|will)\b/.test(rt)) {
+        // "said Jana Novak, chief financial officer at Orbis Freight": a post without an article
+        role = rt;
         end = segs[1].end;
       } else if (/^(?:the|a|an|its|his|her|their)\s/i.test(np) && rt.split(/\s+/).length <= 5) {
         // "said the harbour master, Jens Okkels": a role, then the name in apposition
@@ -800,6 +820,8 @@ class ItemExtractor {
         prevCueEnd = cue.end;
         continue;
       }
+      // "Citing three diplomats, the Post said …": the cited sources speak, via the subject
+      const citingLead = /^\s*Citing\s+([^,]{3,80}),/.exec(m.slice(s.start, cue.start));
       if (role && !subject.entity.role) subject.entity.role = role;
       if (role && !subject.entity.gender) subject.entity.gender = genderOf(role);
       // ---- content
@@ -831,6 +853,7 @@ class ItemExtractor {
         const cs = this.contentStartAfter(cue, limitEnd);
         const citingObj = /,\s*citing\s+([^,]+),/.exec(m.slice(cue.end, cs.start));
         if (citingObj) citing = collapse(citingObj[1]);
+        else if (citingLead) citing = collapse(citingLead[1]);
         if (relType && !cs.hasThat && !cs.colonQuote) {
           // object of a relation cue
           const obj = /^\s*([^,.;:]*?)(?=\s+as\b|\s+and\s+(?:said|told|added)|,|\.|;|:|\s+saying\b|$)/.exec(m.slice(cue.end, limitEnd));
@@ -1678,6 +1701,9 @@ class ItemExtractor {
     }
   }
 }
+
+/** A finite auxiliary or copula: a clause ("The deal is off"), which the POS tagger marks AUX rather than VERB. */
+const FINITE_AUX = /\b(?:is|are|was|were|will|would|has|have|had|can|could|must|should|may|might|isn't|aren't|wasn't|weren't|won't|hasn't|haven't|can't)\b/i;
 
 /** A Q&A transcript line: "Q:", "A:", "Question:", "Answer:" (group 1 the marker). */
 const QA_LINE = /^\s*(Q|A|Question|Answer)\s*[:.]\s+/;
