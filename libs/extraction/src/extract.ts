@@ -17,7 +17,7 @@ import type { ExtractedRelation, ExtractedStatement, ExtractionContext, Extracti
 import { buildTextModel, quoteAt, type Quote, type Sentence, type Span, type TextModel } from './text';
 import { LazyTagger } from './nlp';
 import { CUE_FORMS, MEDIUM_PATTERNS, MONTHS, NOT_NAME, OBJECT_ONLY_CUES, ORG_HEADS, TITLE_WORDS, RELATION_OF_CUE, STATEMENT_NOUNS, WEAK_CUES } from './lexicon';
-import { parseSpeaker, SpeakerRegistry, isOutletName, genderOf, type Entity, type ParsedSpeaker } from './speakers';
+import { clearSpeakerMemo, parseSpeaker, SpeakerRegistry, isOutletName, genderOf, type Entity, type ParsedSpeaker } from './speakers';
 import { clearDateMemo, findDates, isoDay, itemDayMs, rangeWidth } from './dates';
 import { EXTRACTOR } from './version';
 
@@ -84,6 +84,8 @@ const SELF_RETRACT = /\b(?:I was wrong|we were wrong|withdr(?:ew|aw|awn|awing) (
 /** "the minister's remarks", "the Echo's reporting", "the mayor's letter": a reference to someone's statement. */
 const STATEMENT_REF =
   /\b(?:the\s+)?((?:[A-Z][\p{L}'’.-]*\s+){0,4}[A-Z][\p{L}.-]*|(?:the\s+)?[a-z][\p{L}-]+|my|our|his|her|its|their)['’]s?\s+(?:own\s+|earlier\s+|original\s+|latest\s+)?(?:remarks|comments|claims?|account|story|reporting|report|letter|statement|tweet|post|admission|allegations?|accusations?|denial|findings|figures|version|assertion|assurances?|warning|offer|proposal|promise|pledge)\b/u;
+/** Cheap pre-test for {@link STATEMENT_REF}: a possessive of some kind. */
+const POSSESSIVE_HINT = /['’]s?\s|\b(?:my|our|his|her|its|their)\s/i;
 /** A verdict that the referenced claim is wrong. */
 const VERDICT_WRONG =
   /\b(?:(?:is|was|are|were|had been|has been)\s+(?:simply\s+|completely\s+|totally\s+|just\s+|plainly\s+|entirely\s+)?(?:wrong|false|untrue|not true|inaccurate|incorrect|misleading|nonsense|baseless|speculation|fabricated|unfounded|a lie|lies|wishful thinking)|never promised|any suggestion otherwise|there (?:is|was) no such)\b/i;
@@ -142,6 +144,29 @@ function tokensOf(s: string): string[] {
     .toLowerCase()
     .replace(/’/g, "'")
     .match(/[\p{L}\p{N}_]+/gu) ?? [];
+}
+
+/** The token multiset of a text, for repeated pairwise {@link bagF1}. */
+function tokenBag(s: string): { n: number; counts: Map<string, number> } {
+  const t = tokens(s);
+  const counts = new Map<string, number>();
+  for (const w of t) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return { n: t.length, counts };
+}
+
+/** {@link tokenF1} over two precomputed token bags (same figure, no per-pair allocation). */
+function bagF1(a: { n: number; counts: Map<string, number> }, b: { n: number; counts: Map<string, number> }): number {
+  if (!a.n || !b.n) return 0;
+  const [small, large] = a.counts.size <= b.counts.size ? [a.counts, b.counts] : [b.counts, a.counts];
+  let common = 0;
+  for (const [w, k] of small) {
+    const l = large.get(w);
+    if (l) common += Math.min(k, l);
+  }
+  if (!common) return 0;
+  const p = common / a.n;
+  const r = common / b.n;
+  return (2 * p * r) / (p + r);
 }
 
 /** Token-overlap F1 of two texts (as the corpus scorer computes it). */
@@ -384,15 +409,26 @@ class ItemExtractor {
    * in full earlier in the text, though not as a speaker ("... that Desmond
    * Faulk, who chairs the committee, had ..."): the full name.
    */
+  private readonly fullNames = new Map<string, Array<[number, string]>>();
+
   private fullNameOf(p: ParsedSpeaker, pos: number): ParsedSpeaker {
     if (p.kind !== 'name' || p.name.includes(' ') || p.name.length < 3 || this.reg.knows(p.name) || this.isOutlet(p.name)) return p;
-    const re = new RegExp(`((?:\\p{Lu}[\\p{L}'’.-]*\\s){1,3})${p.name.replace(/[^\p{L}'’-]/gu, '')}\\b`, 'gu');
-    const before = this.tm.masked.slice(0, pos);
-    let full: string | null = null;
-    for (const x of before.matchAll(re)) {
-      const cand = parseSpeaker(x[0]);
-      if (cand && cand.kind === 'name' && cand.type === 'person' && cand.name.endsWith(' ' + p.name)) full = cand.name;
+    let found = this.fullNames.get(p.name);
+    if (!found) {
+      // every full name ending in the surname, found once per item: [offset, name]
+      found = [];
+      const bare = p.name.replace(/[^\p{L}'’-]/gu, '');
+      if (bare && this.tm.masked.includes(bare)) {
+        const re = new RegExp(`((?:\\p{Lu}[\\p{L}'’.-]*\\s){1,3})${bare}\\b`, 'gu');
+        for (const x of this.tm.masked.matchAll(re)) {
+          const cand = parseSpeaker(x[0]);
+          if (cand && cand.kind === 'name' && cand.type === 'person' && cand.name.endsWith(' ' + p.name)) found.push([x.index + x[0].length, cand.name]);
+        }
+      }
+      this.fullNames.set(p.name, found);
     }
+    let full: string | null = null;
+    for (const [end, name] of found) if (end <= pos) full = name;
     return full ? { ...p, name: full, type: 'person' } : p;
   }
 
@@ -773,7 +809,8 @@ class ItemExtractor {
       let invertedClause: Span | null = null;
       if (!subject && !qBefore && !cue.participle && !cue.relative && /,\s*$/.test(m.slice(a, cue.start)) && /^(?:said|told|added|replied|answered|responded|wrote|insisted|explained|warned|stressed|noted|argued|countered|recalled|admitted|conceded|declared|announced|confirmed|acknowledged|continued|asked)$/.test(cue.word)) {
         // inverted without a quotation: "The port will stay shut, said the harbour master." — the clause before the comma is the content
-        const clause = this.invertedClause(a, cue.start);
+        // cheap test first: only a short phrase (and an apposition) follows the cue to the sentence's end
+        const clause = /^\s*[^,.;:"“”]{1,60}(?:,[^,.;:"“”]{1,80})?[.!?]?\s*$/.test(m.slice(cue.end, s.end)) ? this.invertedClause(a, cue.start) : null;
         const rs = clause ? this.rightSubject(cue.end, s.end) : null;
         if (clause && rs && /^[\s.!?]*$/.test(m.slice(rs.end, s.end).replace(/^\s*(?:(?:late |early )?on |last |this )?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|week|month)(?: (?:morning|afternoon|evening|night))?/i, ''))) {
           const p = /\b(?:was|were|is|are|had|has|have|would|will|could|should|did|does)\b/i.test(rs.np) ? null : parseSpeaker(rs.np);
@@ -1378,13 +1415,14 @@ class ItemExtractor {
     }
     // 4. lede restatements and duplicates
     const ds = live();
+    const bags = ds.map((d) => tokenBag(d.content));
     for (let i = 0; i < ds.length; i++) {
       const d = ds[i];
       if (d.dead) continue;
       for (let j = i + 1; j < ds.length; j++) {
         const o = ds[j];
         if (o.dead) continue;
-        const f = tokenF1(d.content, o.content);
+        const f = bagF1(bags[i], bags[j]);
         const sameSpeaker = d.entity === o.entity;
         const ledeish = d.para === 0 || d.nominal;
         if ((sameSpeaker && f >= 0.8) || (ledeish && sameSpeaker && f >= 0.3) || (ledeish && f >= 0.55)) {
@@ -1474,7 +1512,7 @@ class ItemExtractor {
       d.rel.push({ type: 'responds_to', ref: null, weak: true, owner: ['*both*'] });
       return;
     }
-    const ref = STATEMENT_REF.exec(c);
+    const ref = POSSESSIVE_HINT.test(c) ? STATEMENT_REF.exec(c) : null;
     const polarity: RelationType | null = VERDICT_WRONG.test(c) ? 'contradicts' : VERDICT_RIGHT.test(c) ? 'supports' : null;
     if (ref && !d.rel.length) {
       const owner = ref[1].trim();
@@ -1741,6 +1779,7 @@ export function extract(item: WireItem, ctx: ExtractionContext = { storyStatemen
   if (item.pubstatus === 'canceled' || !item.body_text) return { extractor: EXTRACTOR, statements: [] };
   // memos live for one item only
   clearDateMemo();
+  clearSpeakerMemo();
   tokenCache.clear();
   contentWordsCache.clear();
   roleWordsMemo.clear();

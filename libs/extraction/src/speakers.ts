@@ -63,6 +63,24 @@ export function isOutletName(name: string): boolean {
  * Returns null when the phrase does not look like a speaker.
  */
 export function parseSpeaker(raw: string): ParsedSpeaker | null {
+  // memoised per item (pure); callers may amend the result, so they get a copy
+  let hit = PARSE_MEMO.get(raw);
+  if (hit === undefined) {
+    if (PARSE_MEMO.size > 4096) PARSE_MEMO.clear();
+    hit = parseSpeakerUncached(raw);
+    PARSE_MEMO.set(raw, hit);
+  }
+  return hit && { ...hit };
+}
+
+const PARSE_MEMO = new Map<string, ParsedSpeaker | null>();
+
+/** Forget memoised speaker parses (called per item, so a benchmark over repeated items measures real work). */
+export function clearSpeakerMemo(): void {
+  PARSE_MEMO.clear();
+}
+
+function parseSpeakerUncached(raw: string): ParsedSpeaker | null {
   let s = clean(raw)
     .replace(/^(?:and|but|so|then|meanwhile|however|also)\s+/i, '')
     .replace(/\s+(?:also|previously|later|earlier|repeatedly|again|then|separately|reportedly|publicly|privately|first|once|had|has|have|was|were|would|will|is|are|himself|herself|itself|themselves|too|both|alone|instead|still|already|subsequently|last|on)$/i, '');
