@@ -387,3 +387,51 @@ describe('more house styles', () => {
     expect(r.statements).toHaveLength(1);
   });
 });
+
+describe('further held-out kinds', () => {
+  it('given a British quote over two paragraphs in single marks, when extracted, then both paragraphs are the speaker\'s', () => {
+    const r = extract(
+      item("Publican Morag Leckie said the closure had cost her dearly. 'We lost the Christmas trade entirely.\n\n'I don't think the brewery's managers understand what that means for a village pub,' she said."),
+    );
+    const s = matchOf(r, "I don't think the brewery's managers understand what that means for a village pub") ?? matchOf(r, 'We lost the Christmas trade entirely.');
+    expect(speakerRight(s?.source.name ?? '', 'Morag Leckie')).toBe(true);
+    const both = r.statements.find((x) => /Christmas trade/.test(x.content));
+    expect(both?.content).toMatch(/^We lost the Christmas trade entirely\. I don't think .* village pub$/);
+    expect(speakerRight(both?.source.name ?? '', 'Morag Leckie')).toBe(true);
+  });
+
+  it('given British scare quotes in single marks, when extracted, then they are not statements', () => {
+    const r = extract(item("The so-called 'levelling-up' fund was meant for towns like Brackenby.\n\nCouncil leader Gwen Harrow said the town had received 'not a penny' of it."));
+    expectNoStatement(r, 'levelling-up');
+    expectStatement(r, { content: 'the town had received not a penny of it', speaker: 'Gwen Harrow' });
+    expect(r.statements).toHaveLength(1);
+  });
+
+  it('given "It said" after a company and then a person are named, when extracted, then "it" is the company', () => {
+    const r = extract(
+      item('Vestra Bank said on Monday its annual profit fell by a fifth.\n\nChief executive Jon Moe will step down in June after nine years.\n\nIt said a successor would be named by the board in May.'),
+    );
+    expectStatement(r, { content: 'a successor would be named by the board in May', speaker: 'Vestra Bank', type: 'organization' });
+  });
+
+  it('given "declined to comment on X but said Y", when extracted, then Y is a statement and the refusal is not', () => {
+    const r = extract(item('Orla Brennan, a spokeswoman for Kilcarra Foods, declined to comment on the report but said the company would cooperate with inspectors.'));
+    expectStatement(r, { content: 'the company would cooperate with inspectors', speaker: 'Orla Brennan' });
+    expectNoStatement(r, 'declined to comment on the report');
+  });
+
+  it('given a role noun that names a post held by a person introduced two paragraphs earlier, when extracted, then the role resolves to that person', () => {
+    const r = extract(
+      item("Kilcarra Foods' chief executive, Dervla Munro, flew to Cork on Tuesday.\n\nThe company's plant there was closed last week after a listeria finding.\n\nThe chief executive said the plant would reopen within a month."),
+    );
+    expectStatement(r, { content: 'the plant would reopen within a month', speaker: 'Dervla Munro' });
+  });
+
+  it('given a live-blog entry whose pronoun refers to the speaker of the entry before, when extracted, then the pronoun resolves within the blog order', () => {
+    const r = extract(
+      item('11:20 CET\n\nCentral bank governor Pia Lindahl told parliament the bank would not cut rates before the summer.\n\n11:45 CET\n\nShe added that inflation was "still too high for comfort".'),
+    );
+    expectStatement(r, { content: 'the bank would not cut rates before the summer', speaker: 'Pia Lindahl' });
+    expectStatement(r, { content: 'inflation was still too high for comfort', speaker: 'Pia Lindahl' });
+  });
+});

@@ -649,7 +649,8 @@ class ItemExtractor {
   }
 
   private contentText(spans: Span[]): string {
-    const parts = spans.map((sp) => this.tm.masked.slice(sp.start, sp.end));
+    // the mark that reopens a quotation on each new paragraph is not content
+    const parts = spans.map((sp) => this.tm.masked.slice(sp.start, sp.end).replace(/\n\s*['‘]/g, '\n'));
     let t = collapse(parts.join(' '));
     t = t.replace(/["“”«»„]/g, '').replace(/\s+([,.;:!?])/g, '$1');
     t = t.replace(/^(?:that|,|:)\s+/i, '').replace(/[\s,;:–—-]+$/, '').replace(/^[\s,;:]+/, '');
@@ -826,6 +827,19 @@ class ItemExtractor {
         !inverted &&
         !invertedClause &&
         (cue.participle || /^(?:and|but|or)$/i.test(leftTrim) || /(?:^|[\s,])(?:and|but)\s*$/.test(m.slice(a, cue.start)) || leftTrim === '' || (prevRelative && /,\s*$/.test(m.slice(a, cue.start))));
+      if (!subject && sharedSubject && !prevSubject && !cue.participle && /(?:^|[\s,])(?:and|but)\s*$/.test(m.slice(a, cue.start))) {
+        // "X declined to comment on the report but said …": the subject of the first, non-speech verb
+        const v = this.tg.firstVerb(a, cue.start);
+        if (v > a) {
+          const ls = this.leftSubject(a, v, false);
+          const p = ls ? parseSpeaker(ls.np) : null;
+          if (ls && p) {
+            if (ls.role && !p.role) p.role = ls.role;
+            subject = this.resolveParsed(p, cue.start);
+            role = ls.role ?? p.role;
+          }
+        }
+      }
       if (!subject && sharedSubject && prevSubject) {
         subject = prevSubject;
       } else if (!subject && !sharedSubject) {
@@ -1369,11 +1383,23 @@ class ItemExtractor {
     if (this.isPreamble(seg) && segs[1]) seg = segs[1];
     // the first full name in the clause ("Chief executive Helena Marsh apologised ...")
     const run = /((?:[A-Z][\p{L}'’.-]*\s){1,4}[A-Z][\p{L}'’.-]+)/u.exec(seg);
-    if (!run) return;
-    const p = parseSpeaker(run[1]);
-    if (!p || p.kind !== 'name' || p.type !== 'person' || !p.name.includes(' ')) return;
-    const at = s.start + head.indexOf(run[1]);
+    // a possessive run owns the subject ("Kilcarra Foods' chief executive"); it is not the subject
+    let p = run && !/['’]s?$/.test(run[1]) ? parseSpeaker(run[1]) : null;
+    let at = run ? s.start + head.indexOf(run[1]) : -1;
+    if (!p || p.kind !== 'name' || p.type !== 'person' || !p.name.includes(' ')) {
+      // a post, then the name in apposition ("Kilcarra Foods' chief executive, Dervla Munro, flew …"): the person holds the post
+      const segIdx = segs.indexOf(seg);
+      const nameSeg = segs[segIdx + 1];
+      const roleHead = /([\p{Ll}-]+)\s*$/u.exec(seg)?.[1] ?? '';
+      if (!nameSeg || !TITLE_WORDS.has(roleHead) || segs.length < segIdx + 3) return;
+      const np = parseSpeaker(nameSeg);
+      if (!np || np.kind !== 'name' || np.type !== 'person' || !np.name.includes(' ') || np.role) return;
+      np.role = collapse(seg).replace(/^(?:the|a|an)\s+/i, '');
+      p = np;
+      at = s.start + head.indexOf(nameSeg);
+    }
     const e = this.reg.resolveName(p, at);
+    if (!e.role && p.role) e.role = p.role;
     // gender from the sentence's own pronoun ("... since she refused")
     if (!e.gender) {
       const g = /\b(she|her)\b/i.test(m.slice(s.start, s.end)) ? 'f' : /\b(he|his|him)\b/i.test(m.slice(s.start, s.end)) ? 'm' : null;

@@ -137,6 +137,17 @@ export class LazyTagger {
     return null;
   }
 
+  /** Offset of the first verb (wink tag VERB, not capitalised) in [a, b), or -1. */
+  firstVerb(a: number, b: number): number {
+    if (b <= a) return -1;
+    const t = this.at(a);
+    if (!t) return -1;
+    for (let i = tokenAt(t, a); i < t.starts.length && t.ends[i] <= b; i++) {
+      if (t.pos[i] === 'VERB' && !/^[A-Z]/.test(t.values[i])) return t.starts[i];
+    }
+    return -1;
+  }
+
   /** As {@link hasVerb}, over [a, b) of the text. */
   hasVerb(a: number, b: number, except: ReadonlySet<string> = NONE, skipCapitalised = false): boolean {
     if (b <= a) return false;
