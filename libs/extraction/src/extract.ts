@@ -121,6 +121,8 @@ const ROLE_RELATIVE = /\s+(?:who|whom|whose|which|that)\b.*$/i;
 const NEEDS_COLLAPSE = /[^\S ]| {2}/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const NONE_SET: ReadonlySet<string> = new Set();
+/** One to three capitalised words ending the text, each followed by a space: the words before a surname. */
+const FIRST_NAMES_BEFORE = /((?:\p{Lu}[\p{L}'’.-]*\s){1,3})$/u;
 const DAY_MS = 86_400_000;
 
 function collapse(s: string): string {
@@ -418,12 +420,15 @@ class ItemExtractor {
       // every full name ending in the surname, found once per item: [offset, name]
       found = [];
       const bare = p.name.replace(/[^\p{L}'’-]/gu, '');
-      if (bare && this.tm.masked.includes(bare)) {
-        const re = new RegExp(`((?:\\p{Lu}[\\p{L}'’.-]*\\s){1,3})${bare}\\b`, 'gu');
-        for (const x of this.tm.masked.matchAll(re)) {
-          const cand = parseSpeaker(x[0]);
-          if (cand && cand.kind === 'name' && cand.type === 'person' && cand.name.endsWith(' ' + p.name)) found.push([x.index + x[0].length, cand.name]);
-        }
+      const text = this.tm.masked;
+      // each occurrence of the surname (found by indexOf, no regex over the whole text) and the capitalised words before it
+      for (let i = bare ? text.indexOf(bare) : -1; i >= 0; i = text.indexOf(bare, i + 1)) {
+        const end = i + bare.length;
+        if (WORD_CHAR.test(text[end] ?? '') || i === 0 || !/\s/.test(text[i - 1])) continue;
+        const run = FIRST_NAMES_BEFORE.exec(text.slice(Math.max(0, i - 80), i));
+        if (!run) continue;
+        const cand = parseSpeaker(run[1] + bare);
+        if (cand && cand.kind === 'name' && cand.type === 'person' && cand.name.endsWith(' ' + p.name)) found.push([end, cand.name]);
       }
       this.fullNames.set(p.name, found);
     }
