@@ -435,3 +435,52 @@ describe('further held-out kinds', () => {
     expectStatement(r, { content: 'inflation was still too high for comfort', speaker: 'Pia Lindahl' });
   });
 });
+
+describe('held-out kinds, batch 4', () => {
+  it('given "…, according to Name, a former adviser.", when extracted, then the person after "according to" speaks', () => {
+    const r = extract(item('The pipeline deal was signed in secret in January, according to Piet Hoek, a former adviser to the energy ministry.'));
+    expectStatement(r, { content: 'The pipeline deal was signed in secret in January', speaker: 'Piet Hoek' });
+  });
+
+  it('given "They added" after residents spoke, when extracted, then the residents speak both statements', () => {
+    const r = extract(item('Residents of Marrow Lane said the tap water had been brown for a week.\n\nThey added that nobody from the water board had warned them.'));
+    expectStatement(r, { content: 'the tap water had been brown for a week', speaker: 'Residents of Marrow Lane', type: 'group' });
+    expectStatement(r, { content: 'nobody from the water board had warned them', speaker: 'Residents of Marrow Lane' });
+  });
+
+  it('given a feature-style present tense "she says", when extracted, then the quote is hers', () => {
+    const r = extract(item('Beekeeper Ilse Marten has kept hives on the Wendel hills for forty years.\n\n“Every spring there are fewer of them,” she says.'));
+    expectStatement(r, { content: 'Every spring there are fewer of them', speaker: 'Ilse Marten' });
+  });
+
+  it('given "told Radio Valmer in an interview", when extracted, then the medium is an interview via the broadcaster', () => {
+    const r = extract(item('Opposition leader Kaspar Noor told Radio Valmer on Wednesday that his party would vote against the budget.'));
+    const s = expectStatement(r, { content: 'his party would vote against the budget', speaker: 'Kaspar Noor', via: ['Radio Valmer'], saidAt: ['2025-03-12', '2025-03-12'] });
+    expect(s.medium).toBe('interview');
+  });
+
+  it('given "said on Thursday" in a Thursday item, when extracted, then the day is the item\'s own', () => {
+    const r = extract(item('Transport Minister Lea Sorel said on Thursday the rail strike would end at midnight.'));
+    expectStatement(r, { content: 'the rail strike would end at midnight', speaker: 'Lea Sorel', saidAt: ['2025-03-13', '2025-03-13'] });
+  });
+
+  it('given a company statement in a court filing, when extracted, then the medium is a court filing', () => {
+    const r = extract(item('In a filing with the Marlow High Court on Monday, Keldon Shipping said the charter contract had been void since 2023.'));
+    const s = expectStatement(r, { content: 'the charter contract had been void since 2023', speaker: 'Keldon Shipping', saidAt: ['2025-03-10', '2025-03-10'] });
+    expect(s.medium).toBe('court filing');
+  });
+});
+
+describe('regressions found on the held-out items', () => {
+  it('given a lede statement and a later one by the same speaker sharing only function words, when extracted, then both are kept (lede restatement needs shared content words)', () => {
+    const r = extract(item('Mayor Ana Kessel said the tap water had been brown for a week.\n\nShe added that nobody from the water board had warned residents.'));
+    expectStatement(r, { content: 'the tap water had been brown for a week', speaker: 'Ana Kessel' });
+    expectStatement(r, { content: 'nobody from the water board had warned residents', speaker: 'Ana Kessel' });
+  });
+
+  it('given "nobody … had warned them" inside reported speech, when extracted, then "nobody" is not a nested speaker and the content runs to the end', () => {
+    const r = extract(item('Residents said the board had known for weeks.\n\nThey added that nobody from the water board had warned them.'));
+    const s = expectStatement(r, { content: 'nobody from the water board had warned them', speaker: 'residents', type: 'group' });
+    expect(s.content).toBe('nobody from the water board had warned them');
+  });
+});

@@ -346,6 +346,8 @@ class ItemExtractor {
         // a passive ("had not been told", "was said to be"): nobody speaks here
         if (/^(?:been|being|be|was|were|is|are|get|got|gets)$/.test(p1) && !/ing$/.test(lw)) continue;
         if (/^(?:declined to|refused to|did not|does not|do not|has not|have not|had not|could not|would not|was not|were not)$/.test(p2)) continue;
+        // a negative subject ("nobody from the board had warned them"): nobody spoke
+        if (/\b(?:nobody|no one|none of|neither)\b[^,.;:"“”]{0,60}$/i.test(m.slice(Math.max(s.start, i - 70), i))) continue;
         // a counterfactual or a conjecture ("would have said", "may have told"): nothing was said
         if (/^(?:would|could|might|may|must|should|will) have$/.test(p2)) continue;
         const after = m.slice(end, end + 6);
@@ -974,7 +976,12 @@ class ItemExtractor {
       if ((bareNest || (!contentless && contentSpans.length === 1)) && nextCue && !inverted && !invertedClause) {
         const gapStart = contentSpans.length ? contentSpans[0].start : cue.end;
         const gapText = m.slice(gapStart, nextCue.start);
-        if ((contentSpans.length ? contentSpans[0].end : gapStart) <= nextCue.start + 1 && gapText.trim().length > 0 && gapText.trim().split(/\s+/).length <= 10 && !/[,;]/.test(gapText) && !/\b(?:after|before|because|while|when|as|since|until|his|her|its|their|the claim|claim)\b/i.test(gapText)) {
+        // the reported clause must open with someone who can speak ("nobody from the board had warned them" is content, not a nested source)
+        const innerOk = () => {
+          const np = this.cleanNP(gapStart, nextCue.start).replace(/^that\s+/i, '');
+          return !/^(?:nobody|no one|none|nothing|no|neither)\b/i.test(np) && !!parseSpeaker(np);
+        };
+        if ((contentSpans.length ? contentSpans[0].end : gapStart) <= nextCue.start + 1 && gapText.trim().length > 0 && gapText.trim().split(/\s+/).length <= 10 && !/[,;]/.test(gapText) && !/\b(?:after|before|because|while|when|as|since|until|his|her|its|their|the claim|claim)\b/i.test(gapText) && innerOk()) {
           // the content is the subject of the next cue: nested attribution
           const d0 = this.makeDraft(subject, cue, [], s, [a, zoneEnd], rel, true);
           d0.dead = true;
@@ -1456,7 +1463,15 @@ class ItemExtractor {
         const f = bagF1(bags[i], bags[j]);
         const sameSpeaker = d.entity === o.entity;
         const ledeish = d.para === 0 || d.nominal;
-        if ((sameSpeaker && f >= 0.8) || (ledeish && sameSpeaker && f >= 0.3) || (ledeish && f >= 0.55)) {
+        // a lede restating a later statement shares its content words, not only "the", "had", "water"
+        const restates = () => {
+          const a = contentWords(d.content);
+          const b = contentWords(o.content);
+          let n = 0;
+          for (const w of a) if (b.has(w)) n++;
+          return n >= 2 || (n >= 1 && Math.min(a.size, b.size) <= 2);
+        };
+        if ((sameSpeaker && f >= 0.8) || (ledeish && sameSpeaker && f >= 0.3 && restates()) || (ledeish && f >= 0.55)) {
           // keep the later (fuller) content and speaker; the lede becomes a mention
           this.merge(o, d, true);
           break;

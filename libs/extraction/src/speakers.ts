@@ -92,6 +92,8 @@ function parseSpeakerUncached(raw: string): ParsedSpeaker | null {
   // a time expression is never a speaker ("last month", "a day after the company", "the following morning")
   if (TIME_PHRASE.test(s) && !NAME_AFTER_TIME_WORD.test(s)) return null;
   if (s.split(/\s+/).length > 14) return null;
+  // a group noun alone, capitalised only because it opens the sentence ("Residents said")
+  if (/^\p{Lu}\p{Ll}+$/u.test(s) && GROUP_HEADS.test(s) && /s$/.test(s)) return { kind: 'description', name: s.toLowerCase(), type: 'group', role: null, head: lower };
   const words = s.split(/\s+/);
   // capitalised runs
   const runs: Array<{ start: number; end: number }> = [];
@@ -138,6 +140,10 @@ function parseSpeakerUncached(raw: string): ParsedSpeaker | null {
     }
     // "Henrik Osterby and Ludovica Ferrant": two named people speaking together
     if (/\band$/i.test(before.trim()) && runs.length >= 2 && k === 0) return { kind: 'description', name: s.replace(/^the\s+/i, ''), type: 'group', role: null, head: 'group' };
+    // "Residents of Marrow Lane", "Farmers near Tolbeck": the name is the place of a group, not the speaker
+    if (k === 0 && /^(?:the\s+)?[\p{L}-]+\s+(?:of|from|in|at|near|around|on)$/iu.test(before.trim()) && GROUP_HEADS.test(before.split(/\s+/).filter((w) => !/^the$/i.test(w))[0] ?? '')) {
+      return { kind: 'description', name: s.replace(/^the\s+/i, ''), type: 'group', role: null, head: before.split(/\s+/).filter((w) => !/^the$/i.test(w))[0].toLowerCase() };
+    }
     const nameWords = runWords.slice(k).filter((w, idx) => idx > 0 || !LEADING_FUNCTION_WORDS.has(w.toLowerCase()));
     if (nameWords.length > 0) {
       const titlePart = [before, runWords.slice(0, k).join(' ')].filter(Boolean).join(' ');
