@@ -121,6 +121,8 @@ const ROLE_RELATIVE = /\s+(?:who|whom|whose|which|that)\b.*$/i;
 const NEEDS_COLLAPSE = /[^\S ]| {2}/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const NONE_SET: ReadonlySet<string> = new Set();
+/** A bracketed acronym somewhere in the text. */
+const ACRONYM_HINT = /\([A-Z]{2,6}\)/;
 /** One to three capitalised words ending the text, each followed by a space: the words before a surname. */
 const FIRST_NAMES_BEFORE = /((?:\p{Lu}[\p{L}'’.-]*\s){1,3})$/u;
 const DAY_MS = 86_400_000;
@@ -257,7 +259,8 @@ class ItemExtractor {
     let x: RegExpExecArray | null;
     while ((x = re.exec(m))) this.outlets.add(collapse(x[1]).replace(/['’]s$/, '').toLowerCase());
     const acr = /((?:[A-Z][\p{L}'’&.-]*\s){1,5})\(([A-Z]{2,6})\)/gu;
-    while ((x = acr.exec(m))) {
+    // only texts with a bracketed acronym ("Kessaly Public Television (KPT)") need the scan
+    while (ACRONYM_HINT.test(m) && (x = acr.exec(m))) {
       const full = collapse(x[1]);
       if (isOutletName(full) || this.outlets.has(full.toLowerCase())) this.outlets.add(x[2].toLowerCase());
     }
