@@ -484,3 +484,38 @@ describe('regressions found on the held-out items', () => {
     expect(s.content).toBe('nobody from the water board had warned them');
   });
 });
+
+describe('held-out kinds, batch 5', () => {
+  it('given live-blog "Update 15:10:" labels, when extracted, then the label is not a speaker and the entry is attributed', () => {
+    const r = extract(item('Update 15:10: The interior ministry said the border crossing at Valk would reopen at 18:00.\n\nUpdate 14:30: Police said two lorries had collided near the crossing.'));
+    expectStatement(r, { content: 'the border crossing at Valk would reopen at 18:00', speaker: 'interior ministry' });
+    expectStatement(r, { content: 'two lorries had collided near the crossing', speaker: 'Police' });
+    expect(r.statements.some((s) => /update/i.test(s.source.name))).toBe(false);
+  });
+
+  it('given press-release boilerplate ("About …", forward-looking statements, media contact), when extracted, then only the executive\'s quote is a statement', () => {
+    const r = extract(
+      item(
+        [
+          '“Our order book has never been fuller,” said Mette Rask, chief executive of Halvorsen Marine.',
+          'About Halvorsen Marine: Halvorsen Marine builds ferries and research vessels at yards in Bergvik and Tolsund.',
+          'This release contains forward-looking statements that involve risks and uncertainties.',
+          'Media contact: Jonas Vik, +47 555 01 234',
+        ].join('\n\n'),
+      ),
+    );
+    expectStatement(r, { content: 'Our order book has never been fuller', speaker: 'Mette Rask' });
+    expect(r.statements).toHaveLength(1);
+  });
+
+  it('given guillemets holding a nested ‹ › quotation, when extracted, then the outer quotation is the statement', () => {
+    const r = extract(item('«The inspector told me ‹never again› and then left», said farmer Jonas Gerber.'));
+    const s = expectStatement(r, { content: 'The inspector told me never again and then left', speaker: 'Jonas Gerber' });
+    expect(s.kind).toBe('direct');
+  });
+
+  it('given "a person briefed on the talks, who asked not to be named, said", when extracted, then the description is the anonymous speaker', () => {
+    const r = extract(item('A person briefed on the talks, who asked not to be named because the matter is confidential, said the two sides were close to a deal.'));
+    expectStatement(r, { content: 'the two sides were close to a deal', speaker: 'person briefed on the talks', type: 'anonymous' });
+  });
+});

@@ -757,7 +757,7 @@ class ItemExtractor {
 
     const sentenceDrafts: Draft[] = [];
     let prevSubject: { entity: Entity; anaphoric: boolean } | null = null;
-    let prevCueEnd = s.start;
+    let prevCueEnd = this.labelEnd(s);
     let prevDraft: Draft | null = null;
     let prevRelative = false;
     for (let ci = 0; ci < cues.length; ci++) {
@@ -1082,6 +1082,25 @@ class ItemExtractor {
 
   private pendingNest: { outer: Entity; outerVia: string[] } | null = null;
 
+  /**
+   * End of a label opening a paragraph ("Update 15:10:", "Breaking:"), or the
+   * sentence start: a label is a short phrase without a verb before a colon,
+   * followed by a capitalised sentence; it is never part of a speaker.
+   */
+  private labelEnd(s: Sentence): number {
+    const m = this.tm.masked;
+    const para = this.tm.paragraphs[s.para];
+    if (!para || s.start > para.start + 4) return s.start;
+    // a clock time may sit inside the label ("Update 15:10:")
+    const x = /^\s*(\p{Lu}(?:[^:.!?"“”«»]|[:.](?=\d\d))*?):\s+(?=[\p{Lu}"“«‘'])/u.exec(m.slice(s.start, Math.min(s.end, s.start + 60)));
+    if (!x || x[1].length > 40 || x[1].trim().split(/\s+/).length > 4 || /\b(?:said|says|told|is|was|were|are)\b/.test(x[1])) return s.start;
+    if (this.tg.hasVerb(s.start, s.start + x[1].length + 1, NONE_SET, true)) return s.start;
+    // a name before the colon is a transcript speaker ("KESSEL: …"), left to transcriptLines
+    const p = parseSpeaker(x[1]);
+    if (p && p.kind === 'name' && p.type === 'person' && !/\d/.test(x[1])) return s.start;
+    return s.start + x[0].length;
+  }
+
   /** Where the content of `cue` must end because `next` starts its own attribution. */
   private nextBoundary(s: Sentence, cue: Cue, next: Cue): number {
     const m = this.tm.masked;
@@ -1368,6 +1387,7 @@ class ItemExtractor {
       const x = /^\s*[—–-]?\s*((?:[A-Z][\p{L}'’.-]*)(?:\s+(?:[A-Z][\p{L}'’.-]*|de|van|von|der|al|bin|da|di|du|le|la)){0,4})\s*:\s+(\S.{10,})$/u.exec(t);
       if (!x) continue;
       const name = x[1];
+      if (/^(?:About|For|From|In|On|At|To|With|Contact|Media|Press|Investor|Investors)\b/.test(name)) continue;
       if (/^(?:Related|Photo|Note|Editor|Factbox|Explainer|Analysis|Update|Correction|Q|A|Question|Answer|Source|Sources|Read|Watch|Listen|Video|Advertisement|Follow|Warning|Update|Breaking|Exclusive|Timeline|Background|Context|Reporting|Editing)$/i.test(name)) continue;
       const already = this.drafts.some((d) => d.mentions.some((mm) => mm.start < p.end && mm.end > p.start));
       if (already) continue;

@@ -53,6 +53,10 @@ const JUNK_PARAGRAPH: RegExp[] = [
   /^\s*(?:kill|end kill|end|advisory|editors? note|ednote)\b[\s\-–—:]*(?:kill\b|$|[-–—:])/i,
   /^\s*(?:photo|picture|image|file photo|video)\s*:/i,
   /^\s*(?:getty images|afp|reuters|ap photo|epa)\s*$/i,
+  // press-release boilerplate: the company profile, contacts, the legal notice
+  /^\s*about\s+\p{Lu}[^:]{0,60}:/iu,
+  /^\s*(?:media|press|investor|investors)\s+(?:contacts?|enquiries|inquiries|relations)\b/i,
+  /\bforward-looking statements?\b/i,
 ];
 
 /** Caption: a picture description ending with a date and a photographer credit ("..., March 3, 2025. Example Wire/Petra Solvang"). */
