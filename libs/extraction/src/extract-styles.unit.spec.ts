@@ -519,3 +519,18 @@ describe('held-out kinds, batch 5', () => {
     expectStatement(r, { content: 'the two sides were close to a deal', speaker: 'person briefed on the talks', type: 'anonymous' });
   });
 });
+
+describe('held-out kinds, batch 6: speakers named away from their statement', () => {
+  it('given a role noun that speaks first and is named in apposition two paragraphs later, when extracted, then the named person speaks with the role', () => {
+    const r = extract(
+      item('The prosecutor said on Monday the sale of the Brenmoor shipyard had breached procurement rules.\n\nThe yard was sold in 2021 to a fund registered in Calvany.\n\nThe prosecutor, Valentina Roos, was appointed last year.'),
+    );
+    const s = expectStatement(r, { content: 'the sale of the Brenmoor shipyard had breached procurement rules', speaker: 'Valentina Roos', saidAt: ['2025-03-10', '2025-03-10'] });
+    expect(s.source.role).toBe('prosecutor');
+  });
+
+  it('given "he said" when the only man was named as an object and then by surname, when extracted, then he is that man (not the woman who was the subject)', () => {
+    const r = extract(item('Prime Minister Leona Farrugia named Marco Zammit as her deputy on Monday.\n\nZammit, 44, was finance minister until 2022. He said he would focus on housing.'));
+    expectStatement(r, { content: 'he would focus on housing', speaker: 'Marco Zammit' });
+  });
+});

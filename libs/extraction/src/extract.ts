@@ -121,6 +121,8 @@ const ROLE_RELATIVE = /\s+(?:who|whom|whose|which|that)\b.*$/i;
 const NEEDS_COLLAPSE = /[^\S ]| {2}/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const NONE_SET: ReadonlySet<string> = new Set();
+/** Two to four capitalised words (particles allowed inside): a full name candidate. */
+const FULL_NAME_RUN = /(\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:de|da|di|du|del|der|den|van|von|al|el|la|le)\s+)*\p{Lu}[\p{L}'’-]+){1,3})/gu;
 /** A bracketed acronym somewhere in the text. */
 const ACRONYM_HINT = /\([A-Z]{2,6}\)/;
 /** One to three capitalised words ending the text, each followed by a space: the words before a surname. */
@@ -377,7 +379,7 @@ class ItemExtractor {
   // ---------------------------------------------------------------- speaker
   private resolveParsed(p: ParsedSpeaker, pos: number): { entity: Entity; anaphoric: boolean } | null {
     if (p.kind === 'pronoun') {
-      const e = this.reg.resolvePronoun(p.pronoun!, pos);
+      const e = this.reg.resolvePronoun(p.pronoun!, pos) ?? (p.pronoun === 'he' || p.pronoun === 'she' ? this.mentionedPerson(p.pronoun, pos) : null);
       if (!e) return null;
       this.reg.touch(e, pos);
       return { entity: e, anaphoric: true };
@@ -409,6 +411,68 @@ class ItemExtractor {
     }
     const e = this.reg.resolveName(this.fullNameOf(p, pos), pos);
     return { entity: e, anaphoric: false };
+  }
+
+  /**
+   * Speakers kept as a bare role noun ("the prosecutor") whose holder the
+   * item names later, in apposition ("The prosecutor, Valentina Roos, was
+   * appointed …") or as a title ("Prosecutor Valentina Roos"): the statements
+   * become that person's, the role noun their role.
+   */
+  private nameLaterHolders(drafts: Draft[]): void {
+    const m = this.tm.masked;
+    const done = new Map<Entity, Entity | null>();
+    for (const d of drafts) {
+      const e = d.entity;
+      if (e.type !== 'person' || e.fromStory || !/^[a-z][a-z -]{2,40}$/.test(e.name) || !TITLE_WORDS.has(e.name.split(' ').pop()!)) continue;
+      if (!done.has(e)) {
+        const role = e.name.replace(/[^a-z -]/g, '');
+        const re = new RegExp(`\\b(?:[Tt]he\\s+${role}\\s*,\\s*|${role[0].toUpperCase()}${role.slice(1)}\\s+)((?:\\p{Lu}[\\p{L}'’-]+\\s+){1,2}\\p{Lu}[\\p{L}'’-]+)`, 'gu');
+        let holder: Entity | null = null;
+        for (const x of m.matchAll(re)) {
+          if (this.inQuote(x.index)) continue;
+          const p = parseSpeaker(x[1]);
+          if (p && p.kind === 'name' && p.type === 'person' && p.name.includes(' ')) {
+            holder = this.reg.resolveName({ ...p, role: p.role ?? role }, x.index);
+            break;
+          }
+        }
+        done.set(e, holder);
+      }
+      const h = done.get(e);
+      if (h) {
+        if (!h.role) h.role = e.name;
+        d.entity = h;
+      }
+    }
+  }
+
+  /**
+   * "He" / "she" when no speaker or sentence subject agrees: the person most
+   * recently mentioned anywhere before `pos` (by full name, or by surname
+   * after the full name), whose known gender does not disagree — "named
+   * Marco Zammit as her deputy. Zammit, 44, was … He said …" is Zammit.
+   * Registers that person. Null when nobody fits.
+   */
+  private mentionedPerson(pronoun: string, pos: number): Entity | null {
+    const g = pronoun === 'he' ? 'm' : 'f';
+    const before = this.tm.masked.slice(0, pos);
+    let best: { name: ParsedSpeaker; at: number } | null = null;
+    for (const x of before.matchAll(FULL_NAME_RUN)) {
+      if (this.inQuote(x.index)) continue;
+      const c = parseSpeaker(x[1]);
+      if (!c || c.kind !== 'name' || c.type !== 'person' || !c.name.includes(' ')) continue;
+      const known = this.reg.entities.find((e) => e.name === c.name);
+      if (known?.gender && known.gender !== g) continue;
+      // its last mention: the full name or the surname alone
+      const sur = c.name.split(/\s+/).pop()!;
+      const at = Math.max(x.index, before.lastIndexOf(sur));
+      if (!best || at > best.at) best = { name: c, at };
+    }
+    if (!best) return null;
+    const e = this.reg.resolveName(best.name, best.at);
+    if (e.gender && e.gender !== g) return null;
+    return e;
   }
 
   /**
@@ -1460,6 +1524,8 @@ class ItemExtractor {
       }
       d.dead = true;
     }
+    // 1b. a role noun that spoke before the item names its holder ("The prosecutor said … The prosecutor, Valentina Roos, was …")
+    this.nameLaterHolders(live());
     // 2. compute content, dates, media now (zones are final)
     for (const d of live()) {
       d.content = this.contentText(d.contentSpans);
