@@ -284,8 +284,19 @@ class ItemExtractor {
     return quoteAt(this.tm.quotes, pos) >= 0;
   }
 
+  /** Quotations starting in [a, b), in order (binary search: quotes are sorted by start). */
   quotesIn(a: number, b: number): Quote[] {
-    return this.tm.quotes.filter((q) => q.start >= a && q.start < b);
+    const qs = this.tm.quotes;
+    let lo = 0;
+    let hi = qs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (qs[mid].start < a) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < qs.length && qs[end].start < b) end++;
+    return qs.slice(lo, end);
   }
 
   /** Paragraph index → 'q' | 'a' for the question and answer paragraphs of a Q&A transcript ("Q: …", "A: …"). */
