@@ -534,3 +534,17 @@ describe('held-out kinds, batch 6: speakers named away from their statement', ()
     expectStatement(r, { content: 'he would focus on housing', speaker: 'Marco Zammit' });
   });
 });
+
+describe('held-out kinds, batch 7: em-dash Q&A without names', () => {
+  it('given an introduction naming the interviewee and dash paragraphs alternating question and answer, when extracted, then the answers are the interviewee\'s and the questions are not statements', () => {
+    const r = extract(
+      item(
+        'Harbour commissioner Bente Solvik spoke to Example Wire on Tuesday about the port strike.\n\n— Will the port reopen this week?\n\n— Not before the dockers have voted on the new offer, and that vote is on Friday.\n\n— Are you worried about the ferries?\n\n— The ferries will keep running; they use the north quay.',
+      ),
+    );
+    expectStatement(r, { content: 'Not before the dockers have voted on the new offer, and that vote is on Friday.', speaker: 'Bente Solvik', saidAt: ['2025-03-11', '2025-03-11'] });
+    expectStatement(r, { content: 'The ferries will keep running; they use the north quay.', speaker: 'Bente Solvik' });
+    expectNoStatement(r, 'Will the port reopen this week?');
+    expectNoStatement(r, 'Are you worried about the ferries?');
+  });
+});

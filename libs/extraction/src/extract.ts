@@ -311,6 +311,7 @@ class ItemExtractor {
     // a transcript needs both questions and answers; a lone "A:" is something else
     const kinds = new Set(this.qaParas.values());
     if (kinds.size < 2) this.qaParas.clear();
+    if (!this.qaParas.size) this.dashTranscript();
     for (const s of this.tm.sentences) if (!this.qaParas.has(s.para)) this.sentence(s);
     this.qaAnswers();
     this.transcriptLines();
@@ -1420,6 +1421,24 @@ class ItemExtractor {
   }
 
   /**
+   * An em-dash transcript without names ("— Will taxes rise?" / "— No, not
+   * this year."): paragraphs opened by a dash alternate question and answer;
+   * one ending in "?" is a question, the others answers. Only when no dash
+   * paragraph carries its own inverted attribution ("…, replied Henrik
+   * Aasgaard"), which the sentence rules read instead.
+   */
+  private dashTranscript(): void {
+    const m = this.tm.masked;
+    const dash = this.tm.paragraphs.filter((p) => DASH_LINE.test(m.slice(p.start, p.end)));
+    if (dash.length < 2) return;
+    const texts = dash.map((p) => m.slice(p.start, p.end).trim());
+    if (texts.some((t) => INVERTED_ATTRIBUTION.test(t))) return;
+    const q = texts.filter((t) => /\?["”»’']?$/.test(t)).length;
+    if (q === 0 || q === texts.length) return;
+    dash.forEach((p, i) => this.qaParas.set(p.index, /\?["”»’']?$/.test(texts[i]) ? 'q' : 'a'));
+  }
+
+  /**
    * Answers of a Q&A transcript ("Q: …" / "A: …" paragraphs): each answer is
    * a direct statement of the interviewee, the person most recently named
    * before the first question or answer (the introduction: "Finance Minister
@@ -1440,7 +1459,7 @@ class ItemExtractor {
     for (const p of this.tm.paragraphs) {
       if (this.qaParas.get(p.index) !== 'a') continue;
       const t = m.slice(p.start, p.end);
-      const x = QA_LINE.exec(t)!;
+      const x = QA_LINE.exec(t) ?? DASH_LINE.exec(t)!;
       const cStart = p.start + x[0].length;
       const span = this.trimSpan({ start: cStart, end: p.end });
       const s = this.tm.sentences.find((z) => z.start <= cStart && cStart < z.end) ?? this.tm.sentences.find((z) => z.para === p.index);
@@ -1889,6 +1908,10 @@ class ItemExtractor {
 /** A finite auxiliary or copula: a clause ("The deal is off"), which the POS tagger marks AUX rather than VERB. */
 const FINITE_AUX = /\b(?:is|are|was|were|will|would|has|have|had|can|could|must|should|may|might|isn't|aren't|wasn't|weren't|won't|hasn't|haven't|can't)\b/i;
 
+/** A transcript line opened by a dash ("— No, not this year."). */
+const DASH_LINE = /^\s*[—–]\s*/;
+/** An inverted attribution inside a line ("…, replied Henrik Aasgaard", "…? asked deputy Ruta Mikalauskė"). */
+const INVERTED_ATTRIBUTION = /[,?!]\s+(?:said|says|replied|replies|answered|asked|asks|added|told|insisted|responded)\s+(?:\p{Lu}|the\s|a\s|an\s|deputy\s|minister\s)/u;
 /** A Q&A transcript line: "Q:", "A:", "Question:", "Answer:" (group 1 the marker). */
 const QA_LINE = /^\s*(Q|A|Question|Answer)\s*[:.]\s+/;
 
