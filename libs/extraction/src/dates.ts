@@ -93,6 +93,8 @@ function monthRange(year: number, month: number): [number, number] {
  * exact date mentioned before, if any).
  */
 export function findDates(text: string, item: number, anchor: number | null = null): FoundDate[] {
+  // most texts name no date at all: every expression below holds one of these words or a digit
+  if (!ANY_DATE_WORD.test(text)) return [];
   // a memo (pure: same text, item day and anchor give the same dates); callers get copies
   const key = `${item}|${anchor}|${text}`;
   const hit = DATE_MEMO.get(key);
@@ -104,6 +106,8 @@ export function findDates(text: string, item: number, anchor: number | null = nu
 }
 
 const DATE_MEMO = new Map<string, FoundDate[]>();
+/** Cheap pre-test: a word that every date expression of {@link findDates} contains (weekday, month, "yesterday", "week", a digit …). */
+const ANY_DATE_WORD = /day|tonight|overnight|week|month|year|autumn|spring|summer|winter|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d/i;
 
 /** Forget memoised dates (called per item, so a benchmark over repeated items measures real work). */
 export function clearDateMemo(): void {

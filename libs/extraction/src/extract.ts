@@ -16,8 +16,8 @@ import type { DayRange, Medium, RelationType, WireItem } from '@timeline/events'
 import type { ExtractedRelation, ExtractedStatement, ExtractionContext, ExtractionResult, KnownStatement } from './types';
 import { buildTextModel, quoteAt, type Quote, type Sentence, type Span, type TextModel } from './text';
 import { LazyTagger } from './nlp';
-import { CUE_FORMS, MEDIUM_PATTERNS, NOT_NAME, OBJECT_ONLY_CUES, ORG_HEADS, TITLE_WORDS, RELATION_OF_CUE, STATEMENT_NOUNS, WEAK_CUES } from './lexicon';
-import { parseSpeaker, SpeakerRegistry, isOutletName, genderOf, type Entity, type ParsedSpeaker } from './speakers';
+import { CUE_FORMS, MEDIUM_PATTERNS, MONTHS, NOT_NAME, OBJECT_ONLY_CUES, ORG_HEADS, TITLE_WORDS, RELATION_OF_CUE, STATEMENT_NOUNS, WEAK_CUES } from './lexicon';
+import { clearSpeakerMemo, parseSpeaker, SpeakerRegistry, isOutletName, genderOf, type Entity, type ParsedSpeaker } from './speakers';
 import { clearDateMemo, findDates, isoDay, itemDayMs, rangeWidth } from './dates';
 import { EXTRACTOR } from './version';
 
@@ -84,6 +84,8 @@ const SELF_RETRACT = /\b(?:I was wrong|we were wrong|withdr(?:ew|aw|awn|awing) (
 /** "the minister's remarks", "the Echo's reporting", "the mayor's letter": a reference to someone's statement. */
 const STATEMENT_REF =
   /\b(?:the\s+)?((?:[A-Z][\p{L}'’.-]*\s+){0,4}[A-Z][\p{L}.-]*|(?:the\s+)?[a-z][\p{L}-]+|my|our|his|her|its|their)['’]s?\s+(?:own\s+|earlier\s+|original\s+|latest\s+)?(?:remarks|comments|claims?|account|story|reporting|report|letter|statement|tweet|post|admission|allegations?|accusations?|denial|findings|figures|version|assertion|assurances?|warning|offer|proposal|promise|pledge)\b/u;
+/** Cheap pre-test for {@link STATEMENT_REF}: a possessive of some kind. */
+const POSSESSIVE_HINT = /['’]s?\s|\b(?:my|our|his|her|its|their)\s/i;
 /** A verdict that the referenced claim is wrong. */
 const VERDICT_WRONG =
   /\b(?:(?:is|was|are|were|had been|has been)\s+(?:simply\s+|completely\s+|totally\s+|just\s+|plainly\s+|entirely\s+)?(?:wrong|false|untrue|not true|inaccurate|incorrect|misleading|nonsense|baseless|speculation|fabricated|unfounded|a lie|lies|wishful thinking)|never promised|any suggestion otherwise|there (?:is|was) no such)\b/i;
@@ -118,6 +120,14 @@ const CONTRARY = /\b(?:now we know|in fact|actually|turned out|was not true|wasn
 const ROLE_RELATIVE = /\s+(?:who|whom|whose|which|that)\b.*$/i;
 const NEEDS_COLLAPSE = /[^\S ]| {2}/;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+const NONE_SET: ReadonlySet<string> = new Set();
+/** Two to four capitalised words (particles allowed inside): a full name candidate. */
+const FULL_NAME_RUN = /(\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:de|da|di|du|del|der|den|van|von|al|el|la|le)\s+)*\p{Lu}[\p{L}'’-]+){1,3})/gu;
+/** A bracketed acronym somewhere in the text. */
+const ACRONYM_HINT = /\([A-Z]{2,6}\)/;
+/** One to three capitalised words ending the text, each followed by a space: the words before a surname. */
+const FIRST_NAMES_BEFORE = /((?:\p{Lu}[\p{L}'’.-]*\s){1,3})$/u;
+const DAY_MS = 86_400_000;
 
 function collapse(s: string): string {
   // most strings have single plain spaces only: then trimming is all there is to do
@@ -140,6 +150,29 @@ function tokensOf(s: string): string[] {
     .toLowerCase()
     .replace(/’/g, "'")
     .match(/[\p{L}\p{N}_]+/gu) ?? [];
+}
+
+/** The token multiset of a text, for repeated pairwise {@link bagF1}. */
+function tokenBag(s: string): { n: number; counts: Map<string, number> } {
+  const t = tokens(s);
+  const counts = new Map<string, number>();
+  for (const w of t) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return { n: t.length, counts };
+}
+
+/** {@link tokenF1} over two precomputed token bags (same figure, no per-pair allocation). */
+function bagF1(a: { n: number; counts: Map<string, number> }, b: { n: number; counts: Map<string, number> }): number {
+  if (!a.n || !b.n) return 0;
+  const [small, large] = a.counts.size <= b.counts.size ? [a.counts, b.counts] : [b.counts, a.counts];
+  let common = 0;
+  for (const [w, k] of small) {
+    const l = large.get(w);
+    if (l) common += Math.min(k, l);
+  }
+  if (!common) return 0;
+  const p = common / a.n;
+  const r = common / b.n;
+  return (2 * p * r) / (p + r);
 }
 
 /** Token-overlap F1 of two texts (as the corpus scorer computes it). */
@@ -167,7 +200,10 @@ class ItemExtractor {
   readonly tm: TextModel;
   readonly tg: LazyTagger;
   readonly reg: SpeakerRegistry;
+  /** The day relative dates count from: the dateline's local date when it is a day off the UTC day, else the UTC day of `firstcreated`. */
   readonly itemDay: number;
+  /** UTC day (midnight ms) of `firstcreated`. */
+  readonly utcDay: number;
   readonly drafts: Draft[] = [];
   readonly outlets = new Set<string>();
   readonly agency: string | null;
@@ -181,9 +217,42 @@ class ItemExtractor {
     this.tm = buildTextModel(item.body_text, item.headline ?? '');
     this.tg = new LazyTagger(this.tm.masked, this.tm.sentences);
     this.reg = new SpeakerRegistry(ctx.knownSpeakers);
-    this.itemDay = itemDayMs(item.firstcreated);
+    this.utcDay = itemDayMs(item.firstcreated);
+    this.itemDay = this.datelineDay() ?? this.utcDay;
     this.agency = this.tm.agency ?? (/\(([^)]+)\)/.exec(item.byline ?? '')?.[1] ?? null);
     this.collectOutlets();
+  }
+
+  /**
+   * The dateline's local date ("WELLINGTON, March 14 (Agency) -") when it is
+   * the day before or after the UTC day of `firstcreated` (a story filed in
+   * a time zone ahead of or behind UTC): "on Friday" then counts from the
+   * local day. Null when there is no dated dateline or it agrees with UTC.
+   */
+  private datelineDay(): number | null {
+    const p0 = this.tm.paragraphs[0];
+    if (!p0 || !this.tm.datelineEnd) return null;
+    const x = /,\s*([A-Z][a-z]{2,9})\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?\s*\(/.exec(this.tm.masked.slice(p0.start, this.tm.datelineEnd));
+    if (!x) return null;
+    const mon = MONTHS.findIndex((mm) => mm.startsWith(x[1].toLowerCase().slice(0, 3)));
+    if (mon < 0) return null;
+    const ms = Date.UTC(x[3] ? Number(x[3]) : new Date(this.utcDay).getUTCFullYear(), mon, Number(x[2]));
+    return Math.abs(ms - this.utcDay) === DAY_MS ? ms : null;
+  }
+
+  /**
+   * A range of local days (dateline time zone) as UTC days: a local day ahead
+   * of UTC began the UTC day before; one behind UTC ends the UTC day after.
+   * Never after the item's own UTC day.
+   */
+  private toUtcRange(r: DayRange | null): DayRange | null {
+    if (!r || this.itemDay === this.utcDay) return r;
+    const shift = (d: string | null, by: number) => (d === null ? null : isoDay(Date.parse(d + 'T00:00:00Z') + by));
+    const ahead = this.itemDay > this.utcDay;
+    const from = ahead ? shift(r.from, -DAY_MS) : r.from;
+    let to = ahead ? r.to : shift(r.to, DAY_MS);
+    if (to !== null && to > isoDay(this.utcDay)) to = isoDay(this.utcDay);
+    return { from, to };
   }
 
   private collectOutlets(): void {
@@ -192,7 +261,8 @@ class ItemExtractor {
     let x: RegExpExecArray | null;
     while ((x = re.exec(m))) this.outlets.add(collapse(x[1]).replace(/['’]s$/, '').toLowerCase());
     const acr = /((?:[A-Z][\p{L}'’&.-]*\s){1,5})\(([A-Z]{2,6})\)/gu;
-    while ((x = acr.exec(m))) {
+    // only texts with a bracketed acronym ("Kessaly Public Television (KPT)") need the scan
+    while (ACRONYM_HINT.test(m) && (x = acr.exec(m))) {
       const full = collapse(x[1]);
       if (isOutletName(full) || this.outlets.has(full.toLowerCase())) this.outlets.add(x[2].toLowerCase());
     }
@@ -214,12 +284,36 @@ class ItemExtractor {
     return quoteAt(this.tm.quotes, pos) >= 0;
   }
 
+  /** Quotations starting in [a, b), in order (binary search: quotes are sorted by start). */
   quotesIn(a: number, b: number): Quote[] {
-    return this.tm.quotes.filter((q) => q.start >= a && q.start < b);
+    const qs = this.tm.quotes;
+    let lo = 0;
+    let hi = qs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (qs[mid].start < a) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < qs.length && qs[end].start < b) end++;
+    return qs.slice(lo, end);
   }
 
+  /** Paragraph index → 'q' | 'a' for the question and answer paragraphs of a Q&A transcript ("Q: …", "A: …"). */
+  private readonly qaParas = new Map<number, 'q' | 'a'>();
+
   run(): Draft[] {
-    for (const s of this.tm.sentences) this.sentence(s);
+    const m = this.tm.masked;
+    for (const p of this.tm.paragraphs) {
+      const x = QA_LINE.exec(m.slice(p.start, p.end));
+      if (x) this.qaParas.set(p.index, /^q/i.test(x[1]) ? 'q' : 'a');
+    }
+    // a transcript needs both questions and answers; a lone "A:" is something else
+    const kinds = new Set(this.qaParas.values());
+    if (kinds.size < 2) this.qaParas.clear();
+    if (!this.qaParas.size) this.dashTranscript();
+    for (const s of this.tm.sentences) if (!this.qaParas.has(s.para)) this.sentence(s);
+    this.qaAnswers();
     this.transcriptLines();
     this.postProcess();
     return this.drafts.filter((d) => !d.dead);
@@ -269,6 +363,10 @@ class ItemExtractor {
         // a passive ("had not been told", "was said to be"): nobody speaks here
         if (/^(?:been|being|be|was|were|is|are|get|got|gets)$/.test(p1) && !/ing$/.test(lw)) continue;
         if (/^(?:declined to|refused to|did not|does not|do not|has not|have not|had not|could not|would not|was not|were not)$/.test(p2)) continue;
+        // a negative subject ("nobody from the board had warned them"): nobody spoke
+        if (/\b(?:nobody|no one|none of|neither)\b[^,.;:"“”]{0,60}$/i.test(m.slice(Math.max(s.start, i - 70), i))) continue;
+        // a counterfactual or a conjecture ("would have said", "may have told"): nothing was said
+        if (/^(?:would|could|might|may|must|should|will) have$/.test(p2)) continue;
         const after = m.slice(end, end + 6);
         if (/^\s+by\b/.test(after)) continue; // passive participle
         if (/^\s+(?:as|like)\b/.test(after) && !RELATION_OF_CUE[base]) continue;
@@ -293,13 +391,27 @@ class ItemExtractor {
   // ---------------------------------------------------------------- speaker
   private resolveParsed(p: ParsedSpeaker, pos: number): { entity: Entity; anaphoric: boolean } | null {
     if (p.kind === 'pronoun') {
-      const e = this.reg.resolvePronoun(p.pronoun!, pos);
+      const e = this.reg.resolvePronoun(p.pronoun!, pos) ?? (p.pronoun === 'he' || p.pronoun === 'she' ? this.mentionedPerson(p.pronoun, pos) : null);
       if (!e) return null;
       this.reg.touch(e, pos);
       return { entity: e, anaphoric: true };
     }
     if (p.kind === 'description') {
       if (p.type === 'anonymous' || p.type === 'group') return { entity: this.reg.registerDescription(p, pos), anaphoric: false };
+      // "the 62-year-old": the person named earlier with that age in apposition ("Henrik Solberg, 62,")
+      const age = /^(\d{1,3})-year-old$/.exec(p.name);
+      if (age) {
+        const re = new RegExp(`((?:\\p{Lu}[\\p{L}'’.-]*\\s+){0,3}\\p{Lu}[\\p{L}'’.-]*),\\s*(?:aged\\s+)?${age[1]}\\s*[,)]`, 'gu');
+        let named: ParsedSpeaker | null = null;
+        for (const x of this.tm.masked.slice(0, pos).matchAll(re)) {
+          const c = parseSpeaker(x[1]);
+          if (c && c.kind === 'name' && c.type === 'person') named = c;
+        }
+        if (named) {
+          const e = this.reg.resolveName(named, pos);
+          return { entity: e, anaphoric: true };
+        }
+      }
       const e = this.reg.resolveDescription(p, pos);
       if (e) {
         this.reg.touch(e, pos);
@@ -314,19 +426,95 @@ class ItemExtractor {
   }
 
   /**
+   * Speakers kept as a bare role noun ("the prosecutor") whose holder the
+   * item names later, in apposition ("The prosecutor, Valentina Roos, was
+   * appointed …") or as a title ("Prosecutor Valentina Roos"): the statements
+   * become that person's, the role noun their role.
+   */
+  private nameLaterHolders(drafts: Draft[]): void {
+    const m = this.tm.masked;
+    const done = new Map<Entity, Entity | null>();
+    for (const d of drafts) {
+      const e = d.entity;
+      if (e.type !== 'person' || e.fromStory || !/^[a-z][a-z -]{2,40}$/.test(e.name) || !TITLE_WORDS.has(e.name.split(' ').pop()!)) continue;
+      if (!done.has(e)) {
+        const role = e.name.replace(/[^a-z -]/g, '');
+        const re = new RegExp(`\\b(?:[Tt]he\\s+${role}\\s*,\\s*|${role[0].toUpperCase()}${role.slice(1)}\\s+)((?:\\p{Lu}[\\p{L}'’-]+\\s+){1,2}\\p{Lu}[\\p{L}'’-]+)`, 'gu');
+        let holder: Entity | null = null;
+        for (const x of m.matchAll(re)) {
+          if (this.inQuote(x.index)) continue;
+          const p = parseSpeaker(x[1]);
+          if (p && p.kind === 'name' && p.type === 'person' && p.name.includes(' ')) {
+            holder = this.reg.resolveName({ ...p, role: p.role ?? role }, x.index);
+            break;
+          }
+        }
+        done.set(e, holder);
+      }
+      const h = done.get(e);
+      if (h) {
+        if (!h.role) h.role = e.name;
+        d.entity = h;
+      }
+    }
+  }
+
+  /**
+   * "He" / "she" when no speaker or sentence subject agrees: the person most
+   * recently mentioned anywhere before `pos` (by full name, or by surname
+   * after the full name), whose known gender does not disagree — "named
+   * Marco Zammit as her deputy. Zammit, 44, was … He said …" is Zammit.
+   * Registers that person. Null when nobody fits.
+   */
+  private mentionedPerson(pronoun: string, pos: number): Entity | null {
+    const g = pronoun === 'he' ? 'm' : 'f';
+    const before = this.tm.masked.slice(0, pos);
+    let best: { name: ParsedSpeaker; at: number } | null = null;
+    for (const x of before.matchAll(FULL_NAME_RUN)) {
+      if (this.inQuote(x.index)) continue;
+      const c = parseSpeaker(x[1]);
+      if (!c || c.kind !== 'name' || c.type !== 'person' || !c.name.includes(' ')) continue;
+      const known = this.reg.entities.find((e) => e.name === c.name);
+      if (known?.gender && known.gender !== g) continue;
+      // its last mention: the full name or the surname alone
+      const sur = c.name.split(/\s+/).pop()!;
+      const at = Math.max(x.index, before.lastIndexOf(sur));
+      if (!best || at > best.at) best = { name: c, at };
+    }
+    if (!best) return null;
+    const e = this.reg.resolveName(best.name, best.at);
+    if (e.gender && e.gender !== g) return null;
+    return e;
+  }
+
+  /**
    * A bare surname ("Faulk rejected the claim") whose bearer the story named
    * in full earlier in the text, though not as a speaker ("... that Desmond
    * Faulk, who chairs the committee, had ..."): the full name.
    */
+  private readonly fullNames = new Map<string, Array<[number, string]>>();
+
   private fullNameOf(p: ParsedSpeaker, pos: number): ParsedSpeaker {
     if (p.kind !== 'name' || p.name.includes(' ') || p.name.length < 3 || this.reg.knows(p.name) || this.isOutlet(p.name)) return p;
-    const re = new RegExp(`((?:\\p{Lu}[\\p{L}'’.-]*\\s){1,3})${p.name.replace(/[^\p{L}'’-]/gu, '')}\\b`, 'gu');
-    const before = this.tm.masked.slice(0, pos);
-    let full: string | null = null;
-    for (const x of before.matchAll(re)) {
-      const cand = parseSpeaker(x[0]);
-      if (cand && cand.kind === 'name' && cand.type === 'person' && cand.name.endsWith(' ' + p.name)) full = cand.name;
+    let found = this.fullNames.get(p.name);
+    if (!found) {
+      // every full name ending in the surname, found once per item: [offset, name]
+      found = [];
+      const bare = p.name.replace(/[^\p{L}'’-]/gu, '');
+      const text = this.tm.masked;
+      // each occurrence of the surname (found by indexOf, no regex over the whole text) and the capitalised words before it
+      for (let i = bare ? text.indexOf(bare) : -1; i >= 0; i = text.indexOf(bare, i + 1)) {
+        const end = i + bare.length;
+        if (WORD_CHAR.test(text[end] ?? '') || i === 0 || !/\s/.test(text[i - 1])) continue;
+        const run = FIRST_NAMES_BEFORE.exec(text.slice(Math.max(0, i - 80), i));
+        if (!run) continue;
+        const cand = parseSpeaker(run[1] + bare);
+        if (cand && cand.kind === 'name' && cand.type === 'person' && cand.name.endsWith(' ' + p.name)) found.push([end, cand.name]);
+      }
+      this.fullNames.set(p.name, found);
     }
+    let full: string | null = null;
+    for (const [end, name] of found) if (end <= pos) full = name;
     return full ? { ...p, name: full, type: 'person' } : p;
   }
 
@@ -448,15 +636,44 @@ class ItemExtractor {
     return { np, role: null, npStart: last.start, contentBefore };
   }
 
+  /**
+   * The clause before an inverted cue without quotation marks ("The port will
+   * stay shut for a week, said …", "— The board knew, replied …"): the text
+   * from the first non-preamble segment to the comma, when it holds a verb
+   * (a clause, not an appositive name). Null otherwise.
+   */
+  private invertedClause(a: number, cueStart: number): Span | null {
+    const m = this.tm.masked;
+    const segs = this.segments(a, cueStart).filter((sp) => m.slice(sp.start, sp.end).trim().length > 0);
+    if (!segs.length) return null;
+    let i = 0;
+    while (i < segs.length - 1 && this.isPreamble(m.slice(segs[i].start, segs[i].end))) i++;
+    let start = segs[i].start;
+    const end = segs[segs.length - 1].end;
+    const lead = /^[\s—–-]*/.exec(m.slice(start, end))![0];
+    start += lead.length;
+    const words = m.slice(start, end).trim().split(/\s+/);
+    if (words.length < 3) return null;
+    // the first segment must be a clause of its own ("Strand, who raised it, said …" is a subject with a relative clause)
+    const firstEnd = segs[i].end;
+    if (/^\s*(?:who|which|whose)\b/i.test(m.slice(segs[Math.min(i + 1, segs.length - 1)].start, end)) && i + 1 < segs.length) return null;
+    if (!FINITE_AUX.test(m.slice(start, firstEnd)) && !this.tg.hasVerb(start, firstEnd, NONE_SET, true)) return null;
+    return { start, end };
+  }
+
   /** Subject after an inverted cue: `“…,” said the minister` / `said Nadia Fairbrother, the lawyer for …`. */
   private rightSubject(cueEnd: number, sentEnd: number): { np: string; role: string | null; end: number } | null {
     const m = this.tm.masked;
     const segs = this.segments(cueEnd, sentEnd);
     const first = segs[0];
-    const np = this.cleanNP(first.start, first.end).replace(/[.!?]+$/, '');
+    // the sentence's closing mark is not part of the phrase ("said the minister on Monday.")
+    let firstEnd = first.end;
+    while (firstEnd > first.start && /[\s.!?]/.test(m[firstEnd - 1])) firstEnd--;
+    const np = this.cleanNP(first.start, firstEnd).replace(/[.!?]+$/, '');
     if (!np || np.split(/\s+/).length > 8) return null;
     if (/^(?:that|on|in|at|to|by|it was|the (?:government|authority) (?:had|would|was))\b/i.test(np)) return null;
-    if (this.tg.hasVerb(first.start, first.end)) return null;
+    // capitalised words inside the phrase are names the tagger may take for verbs ("said Labour Minister ...")
+    if (this.tg.hasVerb(first.start, first.end, NONE_SET, true)) return null;
     let role: string | null = null;
     let end = first.end;
     if (segs[1]) {
@@ -464,6 +681,16 @@ class ItemExtractor {
       if (/^(?:the|a|an)\b/i.test(rt) && !/^(?:the|a|an)\s+\w+\s+(?:said|told)/i.test(rt)) {
         role = rt.replace(/^(?:the|a|an)\s+/i, '');
         end = segs[1].end;
+      } else if (/^\p{Ll}/u.test(rt) && rt.split(/\s+/).length <= 10 && TITLE_WORDS.has(/^[\p{L}-]+/u.exec(rt)?.[0].toLowerCase() ?? '') && !/\b(?:said|told|added|had|has|was|were|is|are|would|will)\b/.test(rt)) {
+        // "said Jana Novak, chief financial officer at Orbis Freight": a post without an article
+        role = rt;
+        end = segs[1].end;
+      } else if (/^(?:the|a|an|its|his|her|their)\s/i.test(np) && rt.split(/\s+/).length <= 5) {
+        // "said the harbour master, Jens Okkels": a role, then the name in apposition
+        const p2 = parseSpeaker(rt);
+        if (p2 && p2.kind === 'name' && p2.type === 'person' && p2.name.includes(' ') && /^\s*[.!?]?\s*$/.test(m.slice(segs[1].end, sentEnd))) {
+          return { np: rt, role: np.replace(/^(?:the|a|an)\s+/i, ''), end: segs[1].end };
+        }
       }
     }
     return { np, role, end };
@@ -508,7 +735,8 @@ class ItemExtractor {
   }
 
   private contentText(spans: Span[]): string {
-    const parts = spans.map((sp) => this.tm.masked.slice(sp.start, sp.end));
+    // the mark that reopens a quotation on each new paragraph is not content
+    const parts = spans.map((sp) => this.tm.masked.slice(sp.start, sp.end).replace(/\n\s*['‘]/g, '\n'));
     let t = collapse(parts.join(' '));
     t = t.replace(/["“”«»„]/g, '').replace(/\s+([,.;:!?])/g, '$1');
     t = t.replace(/^(?:that|,|:)\s+/i, '').replace(/[\s,;:–—-]+$/, '').replace(/^[\s,;:]+/, '');
@@ -605,7 +833,7 @@ class ItemExtractor {
 
     const sentenceDrafts: Draft[] = [];
     let prevSubject: { entity: Entity; anaphoric: boolean } | null = null;
-    let prevCueEnd = s.start;
+    let prevCueEnd = this.labelEnd(s);
     let prevDraft: Draft | null = null;
     let prevRelative = false;
     for (let ci = 0; ci < cues.length; ci++) {
@@ -665,9 +893,39 @@ class ItemExtractor {
           }
         }
       }
+      let invertedClause: Span | null = null;
+      if (!subject && !qBefore && !cue.participle && !cue.relative && /,\s*$/.test(m.slice(a, cue.start)) && /^(?:said|told|added|replied|answered|responded|wrote|insisted|explained|warned|stressed|noted|argued|countered|recalled|admitted|conceded|declared|announced|confirmed|acknowledged|continued|asked)$/.test(cue.word)) {
+        // inverted without a quotation: "The port will stay shut, said the harbour master." — the clause before the comma is the content
+        // cheap test first: only a short phrase (and an apposition) follows the cue to the sentence's end
+        const clause = /^\s*[^,.;:"“”]{1,60}(?:,[^,.;:"“”]{1,80})?[.!?]?\s*$/.test(m.slice(cue.end, s.end)) ? this.invertedClause(a, cue.start) : null;
+        const rs = clause ? this.rightSubject(cue.end, s.end) : null;
+        if (clause && rs && /^[\s.!?]*$/.test(m.slice(rs.end, s.end).replace(/^\s*(?:(?:late |early )?on |last |this )?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|week|month)(?: (?:morning|afternoon|evening|night))?/i, ''))) {
+          const p = /\b(?:was|were|is|are|had|has|have|would|will|could|should|did|does)\b/i.test(rs.np) ? null : parseSpeaker(rs.np);
+          if (p && p.kind !== 'pronoun') {
+            if (rs.role && !p.role) p.role = rs.role;
+            subject = this.resolveParsed(p, cue.start);
+            role = rs.role;
+            if (subject) invertedClause = clause;
+          }
+        }
+      }
       const sharedSubject =
         !inverted &&
+        !invertedClause &&
         (cue.participle || /^(?:and|but|or)$/i.test(leftTrim) || /(?:^|[\s,])(?:and|but)\s*$/.test(m.slice(a, cue.start)) || leftTrim === '' || (prevRelative && /,\s*$/.test(m.slice(a, cue.start))));
+      if (!subject && sharedSubject && !prevSubject && !cue.participle && /(?:^|[\s,])(?:and|but)\s*$/.test(m.slice(a, cue.start))) {
+        // "X declined to comment on the report but said …": the subject of the first, non-speech verb
+        const v = this.tg.firstVerb(a, cue.start);
+        if (v > a) {
+          const ls = this.leftSubject(a, v, false);
+          const p = ls ? parseSpeaker(ls.np) : null;
+          if (ls && p) {
+            if (ls.role && !p.role) p.role = ls.role;
+            subject = this.resolveParsed(p, cue.start);
+            role = ls.role ?? p.role;
+          }
+        }
+      }
       if (!subject && sharedSubject && prevSubject) {
         subject = prevSubject;
       } else if (!subject && !sharedSubject) {
@@ -699,6 +957,8 @@ class ItemExtractor {
         prevCueEnd = cue.end;
         continue;
       }
+      // "Citing three diplomats, the Post said …": the cited sources speak, via the subject
+      const citingLead = /^\s*Citing\s+([^,]{3,80}),/.exec(m.slice(s.start, cue.start));
       if (role && !subject.entity.role) subject.entity.role = role;
       if (role && !subject.entity.gender) subject.entity.gender = genderOf(role);
       // ---- content
@@ -710,7 +970,11 @@ class ItemExtractor {
       let ownVia: string[] = [];
       let despite: Span | null = null;
       let asVerdict = false;
-      if (qBefore && (inverted || /^[\s,]*$/.test(m.slice(qBefore.end, a))) && !/^(?:and|but|or)$/i.test(leftTrim)) {
+      if (invertedClause) {
+        const cut = this.cutContent(invertedClause);
+        contentSpans = [cut.span];
+        if (relType) rel.push({ type: relType, ref: null });
+      } else if (qBefore && (inverted || /^[\s,]*$/.test(m.slice(qBefore.end, a))) && !/^(?:and|but|or)$/i.test(leftTrim)) {
         contentSpans = [{ start: qBefore.inStart, end: qBefore.inEnd }];
         // split quote: “First,” she said, “second.”
         const after = inverted ? this.rightSubject(cue.end, s.end)?.end ?? cue.end : cue.end;
@@ -726,6 +990,7 @@ class ItemExtractor {
         const cs = this.contentStartAfter(cue, limitEnd);
         const citingObj = /,\s*citing\s+([^,]+),/.exec(m.slice(cue.end, cs.start));
         if (citingObj) citing = collapse(citingObj[1]);
+        else if (citingLead) citing = collapse(citingLead[1]);
         if (relType && !cs.hasThat && !cs.colonQuote) {
           // object of a relation cue
           const obj = /^\s*([^,.;:]*?)(?=\s+as\b|\s+and\s+(?:said|told|added)|,|\.|;|:|\s+saying\b|$)/.exec(m.slice(cue.end, limitEnd));
@@ -787,10 +1052,15 @@ class ItemExtractor {
       // ---- nesting: "Maren Lind said Halloran had told her ... that ..."
       // (also when the reported clause is only the next cue's subject: "Osterby said Ferrant had assured him ... that")
       const bareNest = contentless && !rel.length && contentSpans.length <= 1 && !!nextCue && nextCue.base !== 'according' && !nextCue.participle && !nextCue.relative && !RELATION_OF_CUE[cue.base];
-      if ((bareNest || (!contentless && contentSpans.length === 1)) && nextCue && !inverted) {
+      if ((bareNest || (!contentless && contentSpans.length === 1)) && nextCue && !inverted && !invertedClause) {
         const gapStart = contentSpans.length ? contentSpans[0].start : cue.end;
         const gapText = m.slice(gapStart, nextCue.start);
-        if ((contentSpans.length ? contentSpans[0].end : gapStart) <= nextCue.start + 1 && gapText.trim().length > 0 && gapText.trim().split(/\s+/).length <= 10 && !/[,;]/.test(gapText) && !/\b(?:after|before|because|while|when|as|since|until|his|her|its|their|the claim|claim)\b/i.test(gapText)) {
+        // the reported clause must open with someone who can speak ("nobody from the board had warned them" is content, not a nested source)
+        const innerOk = () => {
+          const np = this.cleanNP(gapStart, nextCue.start).replace(/^that\s+/i, '');
+          return !/^(?:nobody|no one|none|nothing|no|neither)\b/i.test(np) && !!parseSpeaker(np);
+        };
+        if ((contentSpans.length ? contentSpans[0].end : gapStart) <= nextCue.start + 1 && gapText.trim().length > 0 && gapText.trim().split(/\s+/).length <= 10 && !/[,;]/.test(gapText) && !/\b(?:after|before|because|while|when|as|since|until|his|her|its|their|the claim|claim)\b/i.test(gapText) && innerOk()) {
           // the content is the subject of the next cue: nested attribution
           const d0 = this.makeDraft(subject, cue, [], s, [a, zoneEnd], rel, true);
           d0.dead = true;
@@ -853,10 +1123,59 @@ class ItemExtractor {
     // sentence-level via (outlet reported / according to outlet)
     for (const d of sentenceDrafts) for (const v of via) if (!d.via.includes(v) && d.entity.name.toLowerCase() !== v.toLowerCase()) d.via.push(v);
     // a sentence that is a quotation with no cue: continuation of the previous speaker
-    if (!sentenceDrafts.length && qs.length) this.continuation(s, qs);
+    if (!sentenceDrafts.length && qs.length && !this.colonIntroducer(s, qs)) this.continuation(s, qs);
+  }
+
+  /**
+   * A quotation introduced by a colon after a clause whose subject is a name
+   * or a pronoun, with no speech verb ("Mayor X put it simply on Friday: “…”",
+   * "She was blunt: “…”"): the subject speaks the quotation. The quotation must
+   * run to the end of the sentence and the clause before the colon be short.
+   * Returns whether a statement was made.
+   */
+  private colonIntroducer(s: Sentence, qs: Quote[]): boolean {
+    const m = this.tm.masked;
+    const q = qs.find((x) => /:\s*$/.test(m.slice(s.start, x.start)));
+    if (!q || !/^[\s.!?]*$/.test(m.slice(q.end, s.end))) return false;
+    const colon = m.lastIndexOf(':', q.start);
+    const intro = m.slice(s.start, colon);
+    if (this.inQuote(s.start) || intro.split(/\s+/).length > 14 || /["“”«»]/.test(intro)) return false;
+    // the subject: a pronoun, or a run of capitalised words (titles and name) opening the clause
+    const x = /^\s*(?:(He|She|They|It)|((?:\p{Lu}[\p{L}'’.-]*\s+)*\p{Lu}[\p{L}'’.-]*))\s+(?=[\p{Ll}])/u.exec(intro);
+    if (!x) return false;
+    const np = x[1] ?? x[2];
+    const p = parseSpeaker(np);
+    if (!p || (p.kind === 'description' && p.type !== 'organization')) return false;
+    const at = s.start + x.index;
+    if (!this.tg.hasVerb(at + x[0].length, colon, NONE_SET, true)) return false;
+    const subject = this.resolveParsed(p, at);
+    if (!subject) return false;
+    const cue: Cue = { base: 'say', start: at + x[0].length, end: colon, word: ':', participle: false, relative: false, reference: false };
+    const d = this.makeDraft(subject, cue, [{ start: q.inStart, end: q.inEnd }], s, [s.start, q.start], [], false);
+    this.drafts.push(d);
+    return true;
   }
 
   private pendingNest: { outer: Entity; outerVia: string[] } | null = null;
+
+  /**
+   * End of a label opening a paragraph ("Update 15:10:", "Breaking:"), or the
+   * sentence start: a label is a short phrase without a verb before a colon,
+   * followed by a capitalised sentence; it is never part of a speaker.
+   */
+  private labelEnd(s: Sentence): number {
+    const m = this.tm.masked;
+    const para = this.tm.paragraphs[s.para];
+    if (!para || s.start > para.start + 4) return s.start;
+    // a clock time may sit inside the label ("Update 15:10:")
+    const x = /^\s*(\p{Lu}(?:[^:.!?"“”«»]|[:.](?=\d\d))*?):\s+(?=[\p{Lu}"“«‘'])/u.exec(m.slice(s.start, Math.min(s.end, s.start + 60)));
+    if (!x || x[1].length > 40 || x[1].trim().split(/\s+/).length > 4 || /\b(?:said|says|told|is|was|were|are)\b/.test(x[1])) return s.start;
+    if (this.tg.hasVerb(s.start, s.start + x[1].length + 1, NONE_SET, true)) return s.start;
+    // a name before the colon is a transcript speaker ("KESSEL: …"), left to transcriptLines
+    const p = parseSpeaker(x[1]);
+    if (p && p.kind === 'name' && p.type === 'person' && !/\d/.test(x[1])) return s.start;
+    return s.start + x[0].length;
+  }
 
   /** Where the content of `cue` must end because `next` starts its own attribution. */
   private nextBoundary(s: Sentence, cue: Cue, next: Cue): number {
@@ -1101,7 +1420,60 @@ class ItemExtractor {
     this.drafts.push(d);
   }
 
-  /** Transcript lines: "NAME: words" or "— Name: words" paragraphs, and Q&A answers. */
+  /**
+   * An em-dash transcript without names ("— Will taxes rise?" / "— No, not
+   * this year."): paragraphs opened by a dash alternate question and answer;
+   * one ending in "?" is a question, the others answers. Only when no dash
+   * paragraph carries its own inverted attribution ("…, replied Henrik
+   * Aasgaard"), which the sentence rules read instead.
+   */
+  private dashTranscript(): void {
+    const m = this.tm.masked;
+    const dash = this.tm.paragraphs.filter((p) => DASH_LINE.test(m.slice(p.start, p.end)));
+    if (dash.length < 2) return;
+    const texts = dash.map((p) => m.slice(p.start, p.end).trim());
+    if (texts.some((t) => INVERTED_ATTRIBUTION.test(t))) return;
+    const q = texts.filter((t) => /\?["”»’']?$/.test(t)).length;
+    if (q === 0 || q === texts.length) return;
+    dash.forEach((p, i) => this.qaParas.set(p.index, /\?["”»’']?$/.test(texts[i]) ? 'q' : 'a'));
+  }
+
+  /**
+   * Answers of a Q&A transcript ("Q: …" / "A: …" paragraphs): each answer is
+   * a direct statement of the interviewee, the person most recently named
+   * before the first question or answer (the introduction: "Finance Minister
+   * X spoke to Example Wire on Wednesday"). The introducing sentence is the
+   * statement's zone, so its date and medium apply. Questions are not
+   * statements.
+   */
+  private qaAnswers(): void {
+    if (!this.qaParas.size) return;
+    const m = this.tm.masked;
+    const firstIdx = Math.min(...this.qaParas.keys());
+    const firstPara = this.tm.paragraphs.find((p) => p.index === firstIdx)!;
+    const who = this.reg.entities
+      .filter((e) => (e.type === 'person' || e.type === 'group') && e.last >= 0 && e.last < firstPara.start)
+      .sort((a, b) => b.last - a.last)[0];
+    if (!who) return;
+    const intro = this.tm.sentences.find((z) => z.start <= who.last && who.last < z.end);
+    for (const p of this.tm.paragraphs) {
+      if (this.qaParas.get(p.index) !== 'a') continue;
+      const t = m.slice(p.start, p.end);
+      const x = QA_LINE.exec(t) ?? DASH_LINE.exec(t)!;
+      const cStart = p.start + x[0].length;
+      const span = this.trimSpan({ start: cStart, end: p.end });
+      const s = this.tm.sentences.find((z) => z.start <= cStart && cStart < z.end) ?? this.tm.sentences.find((z) => z.para === p.index);
+      if (!s || span.end <= span.start) continue;
+      const cue: Cue = { base: 'say', start: p.start, end: cStart, word: 'answered', participle: false, relative: false, reference: false };
+      const d = this.makeDraft({ entity: who, anaphoric: false }, cue, [span], s, [p.start, cStart], [], false);
+      d.kind = 'direct';
+      d.mentions = [{ start: p.start, end: p.end }];
+      if (intro) d.zone = [{ start: intro.start, end: intro.end }];
+      this.drafts.push(d);
+    }
+  }
+
+  /** Transcript lines: "NAME: words" or "— Name: words" paragraphs. */
   private transcriptLines(): void {
     const m = this.tm.masked;
     for (const p of this.tm.paragraphs) {
@@ -1109,6 +1481,7 @@ class ItemExtractor {
       const x = /^\s*[—–-]?\s*((?:[A-Z][\p{L}'’.-]*)(?:\s+(?:[A-Z][\p{L}'’.-]*|de|van|von|der|al|bin|da|di|du|le|la)){0,4})\s*:\s+(\S.{10,})$/u.exec(t);
       if (!x) continue;
       const name = x[1];
+      if (/^(?:About|For|From|In|On|At|To|With|Contact|Media|Press|Investor|Investors)\b/.test(name)) continue;
       if (/^(?:Related|Photo|Note|Editor|Factbox|Explainer|Analysis|Update|Correction|Q|A|Question|Answer|Source|Sources|Read|Watch|Listen|Video|Advertisement|Follow|Warning|Update|Breaking|Exclusive|Timeline|Background|Context|Reporting|Editing)$/i.test(name)) continue;
       const already = this.drafts.some((d) => d.mentions.some((mm) => mm.start < p.end && mm.end > p.start));
       if (already) continue;
@@ -1139,11 +1512,23 @@ class ItemExtractor {
     if (this.isPreamble(seg) && segs[1]) seg = segs[1];
     // the first full name in the clause ("Chief executive Helena Marsh apologised ...")
     const run = /((?:[A-Z][\p{L}'’.-]*\s){1,4}[A-Z][\p{L}'’.-]+)/u.exec(seg);
-    if (!run) return;
-    const p = parseSpeaker(run[1]);
-    if (!p || p.kind !== 'name' || p.type !== 'person' || !p.name.includes(' ')) return;
-    const at = s.start + head.indexOf(run[1]);
+    // a possessive run owns the subject ("Kilcarra Foods' chief executive"); it is not the subject
+    let p = run && !/['’]s?$/.test(run[1]) ? parseSpeaker(run[1]) : null;
+    let at = run ? s.start + head.indexOf(run[1]) : -1;
+    if (!p || p.kind !== 'name' || p.type !== 'person' || !p.name.includes(' ')) {
+      // a post, then the name in apposition ("Kilcarra Foods' chief executive, Dervla Munro, flew …"): the person holds the post
+      const segIdx = segs.indexOf(seg);
+      const nameSeg = segs[segIdx + 1];
+      const roleHead = /([\p{Ll}-]+)\s*$/u.exec(seg)?.[1] ?? '';
+      if (!nameSeg || !TITLE_WORDS.has(roleHead) || segs.length < segIdx + 3) return;
+      const np = parseSpeaker(nameSeg);
+      if (!np || np.kind !== 'name' || np.type !== 'person' || !np.name.includes(' ') || np.role) return;
+      np.role = collapse(seg).replace(/^(?:the|a|an)\s+/i, '');
+      p = np;
+      at = s.start + head.indexOf(nameSeg);
+    }
     const e = this.reg.resolveName(p, at);
+    if (!e.role && p.role) e.role = p.role;
     // gender from the sentence's own pronoun ("... since she refused")
     if (!e.gender) {
       const g = /\b(she|her)\b/i.test(m.slice(s.start, s.end)) ? 'f' : /\b(he|his|him)\b/i.test(m.slice(s.start, s.end)) ? 'm' : null;
@@ -1169,12 +1554,15 @@ class ItemExtractor {
       }
       d.dead = true;
     }
+    // 1b. a role noun that spoke before the item names its holder ("The prosecutor said … The prosecutor, Valentina Roos, was …")
+    this.nameLaterHolders(live());
     // 2. compute content, dates, media now (zones are final)
     for (const d of live()) {
       d.content = this.contentText(d.contentSpans);
       d.kind = d.continuation ? 'direct' : this.kindOf(d.contentSpans);
       this.assignMedium(d);
       this.assignDate(d);
+      d.saidAt = this.toUtcRange(d.saidAt);
     }
     // 3. nominal references merge into statements of the same speaker
     for (const d of live()) {
@@ -1184,16 +1572,25 @@ class ItemExtractor {
     }
     // 4. lede restatements and duplicates
     const ds = live();
+    const bags = ds.map((d) => tokenBag(d.content));
     for (let i = 0; i < ds.length; i++) {
       const d = ds[i];
       if (d.dead) continue;
       for (let j = i + 1; j < ds.length; j++) {
         const o = ds[j];
         if (o.dead) continue;
-        const f = tokenF1(d.content, o.content);
+        const f = bagF1(bags[i], bags[j]);
         const sameSpeaker = d.entity === o.entity;
         const ledeish = d.para === 0 || d.nominal;
-        if ((sameSpeaker && f >= 0.8) || (ledeish && sameSpeaker && f >= 0.3) || (ledeish && f >= 0.55)) {
+        // a lede restating a later statement shares its content words, not only "the", "had", "water"
+        const restates = () => {
+          const a = contentWords(d.content);
+          const b = contentWords(o.content);
+          let n = 0;
+          for (const w of a) if (b.has(w)) n++;
+          return n >= 2 || (n >= 1 && Math.min(a.size, b.size) <= 2);
+        };
+        if ((sameSpeaker && f >= 0.8) || (ledeish && sameSpeaker && f >= 0.3 && restates()) || (ledeish && f >= 0.55)) {
           // keep the later (fuller) content and speaker; the lede becomes a mention
           this.merge(o, d, true);
           break;
@@ -1280,7 +1677,7 @@ class ItemExtractor {
       d.rel.push({ type: 'responds_to', ref: null, weak: true, owner: ['*both*'] });
       return;
     }
-    const ref = STATEMENT_REF.exec(c);
+    const ref = POSSESSIVE_HINT.test(c) ? STATEMENT_REF.exec(c) : null;
     const polarity: RelationType | null = VERDICT_WRONG.test(c) ? 'contradicts' : VERDICT_RIGHT.test(c) ? 'supports' : null;
     if (ref && !d.rel.length) {
       const owner = ref[1].trim();
@@ -1508,6 +1905,16 @@ class ItemExtractor {
   }
 }
 
+/** A finite auxiliary or copula: a clause ("The deal is off"), which the POS tagger marks AUX rather than VERB. */
+const FINITE_AUX = /\b(?:is|are|was|were|will|would|has|have|had|can|could|must|should|may|might|isn't|aren't|wasn't|weren't|won't|hasn't|haven't|can't)\b/i;
+
+/** A transcript line opened by a dash ("— No, not this year."). */
+const DASH_LINE = /^\s*[—–]\s*/;
+/** An inverted attribution inside a line ("…, replied Henrik Aasgaard", "…? asked deputy Ruta Mikalauskė"). */
+const INVERTED_ATTRIBUTION = /[,?!]\s+(?:said|says|replied|replies|answered|asked|asks|added|told|insisted|responded)\s+(?:\p{Lu}|the\s|a\s|an\s|deputy\s|minister\s)/u;
+/** A Q&A transcript line: "Q:", "A:", "Question:", "Answer:" (group 1 the marker). */
+const QA_LINE = /^\s*(Q|A|Question|Answer)\s*[:.]\s+/;
+
 /** Expressions counted from an earlier day ("two days later", "the next day", "later that day"). */
 const ANCHORED = /\b(?:days? (?:later|earlier|before|after)|(?:next|following|previous|same) day|day (?:after|before)|that day|later in the day)\b/i;
 
@@ -1541,6 +1948,7 @@ export function extract(item: WireItem, ctx: ExtractionContext = { storyStatemen
   if (item.pubstatus === 'canceled' || !item.body_text) return { extractor: EXTRACTOR, statements: [] };
   // memos live for one item only
   clearDateMemo();
+  clearSpeakerMemo();
   tokenCache.clear();
   contentWordsCache.clear();
   roleWordsMemo.clear();

@@ -67,7 +67,9 @@ const NEVER_VERB = new Set(
     'monday tuesday wednesday thursday friday saturday sunday late early last earlier later next this weekend time ' +
     'reporters journalists media social telephone phone call post new crowd report newspaper letter parliament public broadcaster ' +
     'site technology television radio channel website investors percent per cent meeting rally video address speech filing ' +
-    'not no never both all each every any only just still again then there here now when where while whether if'
+    'not no never both all each every any only just still again then there here now when where while whether if ' +
+    // name particles ("Étienne de la Fontaine", "Maarten van der Berghe")
+    'de la le da di du del della der den van von al el bin ibn dos das ter ten zu af'
   ).split(/\s+/),
 );
 
@@ -133,6 +135,17 @@ export class LazyTagger {
       }
     }
     return null;
+  }
+
+  /** Offset of the first verb (wink tag VERB, not capitalised) in [a, b), or -1. */
+  firstVerb(a: number, b: number): number {
+    if (b <= a) return -1;
+    const t = this.at(a);
+    if (!t) return -1;
+    for (let i = tokenAt(t, a); i < t.starts.length && t.ends[i] <= b; i++) {
+      if (t.pos[i] === 'VERB' && !/^[A-Z]/.test(t.values[i])) return t.starts[i];
+    }
+    return -1;
   }
 
   /** As {@link hasVerb}, over [a, b) of the text. */

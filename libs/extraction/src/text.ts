@@ -53,6 +53,10 @@ const JUNK_PARAGRAPH: RegExp[] = [
   /^\s*(?:kill|end kill|end|advisory|editors? note|ednote)\b[\s\-–—:]*(?:kill\b|$|[-–—:])/i,
   /^\s*(?:photo|picture|image|file photo|video)\s*:/i,
   /^\s*(?:getty images|afp|reuters|ap photo|epa)\s*$/i,
+  // press-release boilerplate: the company profile, contacts, the legal notice
+  /^\s*about\s+\p{Lu}[^:]{0,60}:/iu,
+  /^\s*(?:media|press|investor|investors)\s+(?:contacts?|enquiries|inquiries|relations)\b/i,
+  /\bforward-looking statements?\b/i,
 ];
 
 /** Caption: a picture description ending with a date and a photographer credit ("..., March 3, 2025. Example Wire/Petra Solvang"). */
@@ -101,6 +105,8 @@ function isWordChar(c: string | undefined): boolean {
 export function findQuotes(masked: string, paragraphs: Paragraph[]): Quote[] {
   const quotes: Quote[] = [];
   let carry: { start: number; inStart: number } | null = null;
+  // a single-quoted quotation left open at a paragraph's end (British style over several paragraphs)
+  let carrySingle: { start: number } | null = null;
   for (let p = 0; p < paragraphs.length; p++) {
     const para = paragraphs[p];
     let open: { start: number; inStart: number; multi: boolean } | null = null;
@@ -121,6 +127,16 @@ export function findQuotes(masked: string, paragraphs: Paragraph[]): Quote[] {
         quotes.push({ start: carry.start, end: e, inStart: carry.inStart, inEnd: e, multiPara: false });
       }
       carry = null;
+    }
+    let singleMulti = false;
+    if (carrySingle) {
+      const c = masked[i];
+      if (c === "'" || c === '‘') {
+        single = { start: carrySingle.start };
+        singleMulti = true;
+        i++;
+      }
+      carrySingle = null;
     }
     // visit only the quote marks (the other characters never change the state)
     for (let from = i; ; from = i + 1) {
@@ -155,12 +171,22 @@ export function findQuotes(masked: string, paragraphs: Paragraph[]): Quote[] {
           (c === '’' || c === "'") && !!single && /[\p{L}\p{N}.,!?…)\]]/u.test(prev ?? '') && (next === undefined || /[\s.,;:!?)\]—–-]/.test(next));
         if (canClose && single) {
           // do not take a plural possessive (workers' union) as the close when the quotation would be very long
-          if (i - single.start < 400) quotes.push({ start: single.start, end: i + 1, inStart: single.start + 1, inEnd: i, multiPara: false });
+          if (i - single.start < 400 || singleMulti) quotes.push({ start: single.start, end: i + 1, inStart: single.start + 1, inEnd: i, multiPara: singleMulti });
           single = null;
+          singleMulti = false;
         } else if (canOpen) {
           single = { start: i };
         }
       }
+    }
+    if (single && !open && p + 1 < paragraphs.length) {
+      // open at the paragraph's end: it goes on when the next paragraph opens with a single mark and the opening
+      // mark started a sentence of this paragraph (not an apostrophe-like mark inside a clause)
+      const nx = paragraphs[p + 1];
+      let j = nx.start;
+      while (j < nx.end && /\s/.test(masked[j])) j++;
+      const before = masked.slice(para.start, single.start).trimEnd();
+      if ((masked[j] === "'" || masked[j] === '‘') && (before === '' || /[.!?:]$/.test(before))) carrySingle = { start: single.start };
     }
     if (open) {
       // paragraph ends inside a quotation
@@ -246,8 +272,7 @@ export function buildTextModel(body: string, headline: string): TextModel {
     const t = body.slice(p.start, p.end).trim();
     const junk =
       JUNK_PARAGRAPH.some((r) => r.test(t)) ||
-      CAPTION.test(t) ||
-      CREDIT_ONLY.test(t) ||
+      (t.includes('/') && (CAPTION.test(t) || CREDIT_ONLY.test(t))) ||
       (head.length > 0 && t.toLowerCase() === head) ||
       (t.length < 40 && !/[.!?"”]$/.test(t) && !/\b(?:said|says|told)\b/.test(t) && t.split(/\s+/).length < 6);
     if (junk) masks.push({ start: p.start, end: p.end });
