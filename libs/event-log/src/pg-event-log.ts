@@ -119,9 +119,10 @@ export class PgEventLog {
    * - An event whose id is already in the log, or earlier in the batch, is a
    *   silent no-op reported as `duplicate` with the stored positions
    *   (DESIGN.md decision 3: at-least-once delivery + idempotent append).
-   * - Per stream (locked in sorted order, so concurrent writers cannot
-   *   deadlock): the sealed head is created if missing and locked
-   *   `FOR UPDATE`, the expected version is checked against it, new events get
+   * - Per stream (advisory-locked in sorted order, so concurrent writers
+   *   cannot deadlock): the sealed head is locked `FOR UPDATE` (a missing one
+   *   is position 0 / GENESIS_HASH and is created when the head moves), the
+   *   expected version is checked against it, new events get
    *   the next contiguous stream positions (first event = 1), `hash =
    *   chainHash(prevHash, event)` with `recordedAt = clock().toISOString()`
    *   (one instant per batch, stored as recorded_at), and the head moves on.
@@ -134,8 +135,8 @@ export class PgEventLog {
    * Two writers appending the same events concurrently: the second waits on
    * the stream lock, then sees the first's rows and reports them duplicate.
    * Deadlocks, serialization failures and an id race across streams (a unique
-   * violation on event_id) are
-   * retried (up to 5 attempts) when append runs its own transaction.
+   * violation on event_id) are retried (up to 5 attempts) when append runs its
+   * own transaction; on the caller's client they are thrown (roll back).
    *
    * @returns one AppendEventResult per input event, in input order.
    * @throws InvalidEventError when an event fails validation (nothing written).
