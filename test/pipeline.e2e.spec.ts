@@ -100,4 +100,16 @@ describe('pipeline end to end: ingest → JetStream → writer → Postgres log 
     expect(res.status).toBe(413);
     expect(res.body.message).toMatch(/max_payload/);
   }, 30_000);
+
+  it('copies of a new story\'s item POSTed concurrently (ingest overlaps items) join ONE story, created once, each item in the log', async () => {
+    const article = JSON.parse(readFileSync(path.join(corpus, 'articles/dev-harbourton-port-strike-begins.json'), 'utf8'));
+    const copies = [1, 2, 3, 4].map((n) => ({ ...article, uri: `${article.uri}-concurrent-${n}` }));
+    const results = await Promise.all(copies.map((c) => post(p.ingestUrl, c)));
+    for (const r of results) expect(r.status).toBe(202);
+    expect(new Set(results.map((r) => r.body.storyId)).size).toBe(1);
+    expect(results.filter((r) => r.body.newStory)).toHaveLength(1);
+    await p.settled(results.flatMap((r) => r.body.eventIds));
+    const inLog = await p.db.pool.query(`SELECT count(*)::int AS n FROM "${p.db.schema}".events WHERE event_id = ANY($1::uuid[])`, [results.map((r) => r.body.eventIds[0])]);
+    expect(inLog.rows[0].n).toBe(4);
+  }, 60_000);
 });

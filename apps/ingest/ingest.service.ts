@@ -6,6 +6,7 @@ import { assignStory, extract, ExtractedStatement, ExtractionContext, KnownState
 import { finishItem, normalizeDocument, normalizeNinjs, NormalizationError, NormalizedDocument } from '@timeline/feeds';
 import { publishToJetStream } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
+import type { TimelineStatement } from '@timeline/timeline';
 import { recordItemEvents } from '@timeline/timeline';
 import type { TimelineConfig } from '@timeline/config';
 
@@ -76,17 +77,28 @@ export interface DocumentIngestResult {
  * the item event's deterministic id (server-side dedupe; the log's unique
  * event id catches anything older than the duplicate window).
  *
- * Story context comes from the read model, merged with what this process
- * published but the projector may not have applied yet. Items are processed
- * one at a time per process, so assignments see each other.
+ * Concurrency: several items are in flight per process. Their database reads
+ * (is this version already recorded? which story holds this uri? the story's
+ * statements) and their PubAck waits overlap; only the step from story
+ * assignment to the start of the publish (assignment, extraction, local view
+ * update: CPU work, in memory) runs one item at a time, so assignments see
+ * each other and items reach the broker in the order they were assigned.
+ *
+ * Story clustering reads an in-memory index of story signatures: loaded from
+ * the read model once, then refreshed incrementally (only stories whose
+ * `last_global_position` moved past the highest one seen), merged with what
+ * this process published but the projector may not have applied yet.
  */
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger('Ingest');
   private readonly js;
   private chain: Promise<unknown> = Promise.resolve();
-  /** What this process published, ahead of the read model. */
-  private readonly localStories = new Map<string, StorySignature>();
+  private readonly stories = new StoryIndex();
+  /** Highest rm_stories.last_global_position read so far (decimal string). */
+  private storiesPosition = '0';
+  private refreshing: Promise<void> | null = null;
+  /** What this process published, ahead of the read model: statements per story. */
   private readonly localStatements = new Map<string, Map<string, KnownStatement>>();
 
   constructor(@Inject(INGEST_DEPS) private readonly deps: IngestDeps) {
@@ -100,7 +112,7 @@ export class IngestService {
   ingestNinjs(raw: unknown, correlationId: string): Promise<IngestResult> {
     // The same finishing step as every other format (agency tags, cleanup), so the stored text is the same whichever way the item came.
     const item = finishItem({ ...normalizeNinjs(raw) }, { maxItemBytes: this.deps.cfg.itemMaxBytes });
-    return this.serialized(() => this.ingestItem(item, 'ninjs', correlationId));
+    return this.ingestItem(item, 'ninjs', correlationId);
   }
 
   /**
@@ -133,7 +145,7 @@ export class IngestService {
       while (taken.has(next)) next++;
       const index = next++;
       try {
-        const res = await this.serialized(() => this.ingestItem(item, doc.format, correlationId));
+        const res = await this.ingestItem(item, doc.format, correlationId);
         outcomes.push({ ok: true, index, ...res });
       } catch (err) {
         if (err instanceof NormalizationError || (err as Error)?.name === 'InvalidEventError') {
@@ -146,10 +158,35 @@ export class IngestService {
     return { format: doc.format, accepted: accepted.length, rejected: outcomes.length - accepted.length, eventIds: accepted.flatMap((o) => o.eventIds), items: outcomes };
   }
 
+  /** Run `fn` after every earlier serialized step has settled (one at a time per process). */
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Bring the story index up to date with the read model: only stories
+   * changed after the highest position read so far. Concurrent callers share
+   * one query in flight.
+   */
+  private refreshStories(): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    this.refreshing = (async () => {
+      try {
+        const rows = await this.deps.queries.storySignaturesSince(this.storiesPosition);
+        let max = BigInt(this.storiesPosition);
+        for (const r of rows) {
+          this.stories.mergeFromReadModel(r.signature);
+          const p = BigInt(r.position);
+          if (p > max) max = p;
+        }
+        this.storiesPosition = max.toString();
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
   }
 
   private async ingestItem(item: WireItem, format: string, correlationId: string): Promise<IngestResult> {
@@ -159,7 +196,11 @@ export class IngestService {
     // extractor version re-derives through `reextract`, not through ingest);
     // other words or status under the same version is a conflict, never a
     // silent change (format-only differences, e.g. ninjs vs NewsML-G2, are not).
-    const recorded = await queries.recordedItem(itemEventId(item.uri, item.version));
+    const [recorded, storyOfUriInReadModel] = await Promise.all([
+      queries.recordedItem(itemEventId(item.uri, item.version)),
+      queries.storyOfItem(item.uri),
+      this.refreshStories(),
+    ]);
     if (recorded) {
       if (recorded.contentHash !== sha256Canonical(item) && !sameEditorialContent(recorded.item, item)) {
         throw new ItemVersionConflictError(item.uri, item.version);
@@ -169,11 +210,6 @@ export class IngestService {
         statements: recorded.eventIds.length - 1, eventIds: recorded.eventIds, duplicate: true,
       };
     }
-    const stories = await this.storyRegistry();
-    const knownStory = this.findStoryOfUri(item.uri, stories) ?? (await queries.storyOfItem(item.uri));
-    const assignment = knownStory
-      ? { storyId: knownStory, isNew: false, title: stories.find((s) => s.storyId === knownStory)?.title ?? item.headline }
-      : assignStory(item, stories);
 
     // The item event alone must fit in one broker message: refuse before the
     // extractor spends time on a body that could never be published.
@@ -181,36 +217,54 @@ export class IngestService {
     const itemBytes = Buffer.byteLength(JSON.stringify(item));
     if (itemBytes > maxPayload) throw new MessageTooLargeError(item.uri, itemBytes, maxPayload);
 
-    const context = await this.context(assignment.storyId, item.uri);
-    const extraction = extract(item, context);
-    const events = recordItemEvents({
-      item,
-      format,
-      storyId: assignment.storyId,
-      storyTitle: assignment.isNew ? assignment.title : undefined,
-      extraction,
-      correlationId,
+    // Read the likely story's statements before taking the turn (the
+    // assignment is redone in turn; a different answer reads again).
+    const guess = this.assign(item, storyOfUriInReadModel);
+    const prefetched = guess.isNew ? Promise.resolve([]) : queries.storyStatements(guess.storyId);
+    prefetched.catch(() => undefined);
+
+    const turn = await this.serialized(async () => {
+      const assignment = this.assign(item, storyOfUriInReadModel);
+      const fromReadModel = assignment.isNew ? [] : assignment.storyId === guess.storyId ? await prefetched : await queries.storyStatements(assignment.storyId);
+      const extraction = extract(item, this.context(assignment.storyId, item.uri, fromReadModel));
+      const events = recordItemEvents({
+        item,
+        format,
+        storyId: assignment.storyId,
+        storyTitle: assignment.isNew ? assignment.title : undefined,
+        extraction,
+        correlationId,
+      });
+      for (const e of events) validateNewEvent(e);
+      const payload = { events };
+      const size = Buffer.byteLength(JSON.stringify(payload));
+      if (size > maxPayload) throw new MessageTooLargeError(item.uri, size, maxPayload);
+
+      // Remember locally what we publish, ahead of the projector; the publish
+      // starts in turn, so the broker receives items in assignment order.
+      const usable = item.pubstatus === 'usable';
+      const prev = this.stories.get(assignment.storyId);
+      const sig = usable ? updateStorySignature(prev, assignment.storyId, item, extraction.statements) : prev;
+      if (sig) this.stories.setLocal(sig.itemUris.includes(item.uri) ? sig : { ...sig, itemUris: [...sig.itemUris, item.uri] });
+      const local = this.localStatements.get(assignment.storyId) ?? new Map<string, KnownStatement>();
+      for (const [id, st] of local) if (st.itemUri === item.uri) local.delete(id);
+      if (usable) for (const s of extraction.statements) local.set(s.statementId, knownStatement(item.uri, s));
+      this.localStatements.set(assignment.storyId, local);
+
+      const ack = publishToJetStream(this.js, cfg.itemsSubject, payload, itemEventId(item.uri, item.version), { retries: 3 });
+      ack.catch(() => undefined);
+      return { assignment, extraction, events, ack };
     });
-    for (const e of events) validateNewEvent(e);
-
-    const payload = { events };
-    const size = Buffer.byteLength(JSON.stringify(payload));
-    if (size > maxPayload) throw new MessageTooLargeError(item.uri, size, maxPayload);
-    const ack = await publishToJetStream(this.js, cfg.itemsSubject, payload, itemEventId(item.uri, item.version), { retries: 3 });
-
-    // Remember locally what we published, ahead of the projector.
-    const prev = this.localStories.get(assignment.storyId) ?? stories.find((s) => s.storyId === assignment.storyId);
-    const usable = item.pubstatus === 'usable';
-    const sig = usable ? updateStorySignature(prev, assignment.storyId, item, extraction.statements) : prev;
-    if (sig) this.localStories.set(assignment.storyId, sig.itemUris.includes(item.uri) ? sig : { ...sig, itemUris: [...sig.itemUris, item.uri] });
-    const local = this.localStatements.get(assignment.storyId) ?? new Map<string, KnownStatement>();
-    for (const [id, st] of local) if (st.itemUri === item.uri) local.delete(id);
-    if (usable) {
-      for (const s of extraction.statements) {
-        local.set(s.statementId, knownStatement(item.uri, s));
-      }
+    const { assignment, extraction, events } = turn;
+    let ack: Awaited<typeof turn.ack>;
+    try {
+      ack = await turn.ack;
+    } catch (err) {
+      // Not published: drop this item's statements from the local view (a retry, same ids, re-adds them).
+      const local = this.localStatements.get(assignment.storyId);
+      if (local) for (const s of extraction.statements) if (local.get(s.statementId)?.itemUri === item.uri) local.delete(s.statementId);
+      throw err;
     }
-    this.localStatements.set(assignment.storyId, local);
 
     this.logger.log(`${item.uri} v${item.version} → story ${assignment.storyId}: ${extraction.statements.length} statements${ack.duplicate ? ' (duplicate)' : ''}`);
     return {
@@ -225,27 +279,17 @@ export class IngestService {
     };
   }
 
-  private findStoryOfUri(uri: string, stories: StorySignature[]): string | null {
-    return stories.find((s) => s.itemUris.includes(uri))?.storyId ?? null;
-  }
-
-  /** Read-model signatures, overridden by this process's newer local ones. */
-  private async storyRegistry(): Promise<StorySignature[]> {
-    const fromDb = await this.deps.queries.storySignatures();
-    const merged = new Map(fromDb.map((s) => [s.storyId, s]));
-    for (const [id, local] of this.localStories) {
-      const db = merged.get(id);
-      if (!db || local.itemUris.length >= db.itemUris.length) merged.set(id, local);
-    }
-    return [...merged.values()];
+  /** The item's story: the one already holding its uri (index, else read model), else clustering over the index. */
+  private assign(item: WireItem, storyOfUriInReadModel: string | null): { storyId: string; isNew: boolean; title: string } {
+    const knownStory = this.stories.storyOfUri(item.uri) ?? storyOfUriInReadModel;
+    if (knownStory) return { storyId: knownStory, isNew: false, title: this.stories.get(knownStory)?.title ?? item.headline };
+    return assignStory(item, this.stories.all());
   }
 
   /** Statements of the story from other items (read model ∪ local), for cross-item relations. */
-  private async context(storyId: string, uri: string): Promise<ExtractionContext> {
+  private context(storyId: string, uri: string, fromReadModel: readonly TimelineStatement[]): ExtractionContext {
     const byId = new Map<string, KnownStatement>();
-    for (const st of await this.deps.queries.storyStatements(storyId)) {
-      byId.set(st.statementId, knownStatement(st.itemUri, st));
-    }
+    for (const st of fromReadModel) byId.set(st.statementId, knownStatement(st.itemUri, st));
     for (const [id, st] of this.localStatements.get(storyId) ?? []) byId.set(id, st);
     const storyStatements = [...byId.values()].filter((s) => s.itemUri !== uri);
     const speakers = new Map<string, ExtractionContext['knownSpeakers'][number]>();
@@ -253,6 +297,54 @@ export class IngestService {
       if (!speakers.has(s.speaker)) speakers.set(s.speaker, { name: s.speaker, type: s.speakerType, role: s.role, aliases: [] });
     }
     return { storyStatements, knownSpeakers: [...speakers.values()] };
+  }
+}
+
+/**
+ * Story signatures by story id, with the story of every item uri: the read
+ * model's (refreshed incrementally) merged with this process's own, newer
+ * ones — a local signature wins while it has at least as many items as the
+ * read model's (the projector has not caught up with it yet).
+ */
+export class StoryIndex {
+  private readonly byId = new Map<string, StorySignature>();
+  private readonly local = new Set<string>();
+  private readonly byUri = new Map<string, string>();
+  private list: StorySignature[] | null = null;
+
+  /** A signature read from the read model. */
+  mergeFromReadModel(sig: StorySignature): void {
+    const current = this.byId.get(sig.storyId);
+    if (current && this.local.has(sig.storyId)) {
+      if (current.itemUris.length >= sig.itemUris.length) return;
+      this.local.delete(sig.storyId);
+    }
+    this.put(sig);
+  }
+
+  /** A signature this process just computed (it published an item of the story). */
+  setLocal(sig: StorySignature): void {
+    this.local.add(sig.storyId);
+    this.put(sig);
+  }
+
+  get(storyId: string): StorySignature | undefined {
+    return this.byId.get(storyId);
+  }
+
+  storyOfUri(uri: string): string | null {
+    return this.byUri.get(uri) ?? null;
+  }
+
+  /** Every signature (the array is reused until the next change). */
+  all(): StorySignature[] {
+    return (this.list ??= [...this.byId.values()]);
+  }
+
+  private put(sig: StorySignature): void {
+    this.byId.set(sig.storyId, sig);
+    for (const uri of sig.itemUris) this.byUri.set(uri, sig.storyId);
+    this.list = null;
   }
 }
 

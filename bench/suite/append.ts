@@ -3,6 +3,7 @@ import { createTestSchema, EVENT_LOG_MIGRATIONS, PgEventLog } from '@timeline/ev
 import type { NewEvent } from '@timeline/events';
 import { BenchContext, Benchmark, dbUrl, dropDatabase, ensureDatabase } from './context';
 import { freshBatches, realEvents } from './events';
+import { cpuMs } from './procs';
 import { load1, round, series } from './stats';
 
 const BATCH = 100;
@@ -31,15 +32,29 @@ export const appendBench: Benchmark = {
     const log = new PgEventLog(ours.pool, { schema: ours.schema });
     const oursRates: number[] = [];
     const emmettRates: number[] = [];
-    const timeIt = async (fn: (b: { streamId: string; events: NewEvent[] }) => Promise<unknown>) => {
+    // CPU per event, less noisy than rates on a shared machine: this process (the client side of
+    // each store) and the Postgres backends connected to the store's database (/proc/<pid>/stat).
+    const cpu = { ours: { client: [] as number[], server: [] as number[] }, emmett: { client: [] as number[], server: [] as number[] } };
+    const backendsCpuMs = async (database: string) => {
+      const r = await ours.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [database]);
+      return r.rows.reduce((sum, { pid }) => sum + (cpuMs(pid) ?? 0), 0);
+    };
+    const timeIt = async (which: 'ours' | 'emmett', fn: (b: { streamId: string; events: NewEvent[] }) => Promise<unknown>) => {
       const batches = freshBatches(pool, perRun, BATCH, STREAMS);
+      const database = which === 'ours' ? ctx.database : emmettDb;
+      const s0 = await backendsCpuMs(database);
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       for (const b of batches) await fn(b);
-      return perRun / ((performance.now() - t0) / 1000);
+      const rate = perRun / ((performance.now() - t0) / 1000);
+      const c = process.cpuUsage(c0);
+      cpu[which].client.push(((c.user + c.system) / perRun));
+      cpu[which].server.push(((await backendsCpuMs(database)) - s0) * 1000 / perRun);
+      return rate;
     };
-    const runOurs = () => timeIt((b) => log.append(b.events));
+    const runOurs = () => timeIt('ours', (b) => log.append(b.events));
     const runEmmett = () =>
-      timeIt((b) =>
+      timeIt('emmett', (b) =>
         store.appendToStream(
           b.streamId,
           b.events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata as Record<string, unknown> })),
@@ -54,7 +69,11 @@ export const appendBench: Benchmark = {
         if (r < ctx.warmups) continue;
         oursRates.push(o);
         emmettRates.push(e);
-        ctx.log(`append run ${r - ctx.warmups + 1}: ours ${round(o, 0)} ev/s, emmett ${round(e, 0)} ev/s (load ${load1()})`);
+        const last = (xs: number[]) => round(xs[xs.length - 1], 0);
+        ctx.log(
+          `append run ${r - ctx.warmups + 1}: ours ${round(o, 0)} ev/s, emmett ${round(e, 0)} ev/s; CPU µs/event client+server ours ` +
+            `${last(cpu.ours.client)}+${last(cpu.ours.server)}, emmett ${last(cpu.emmett.client)}+${last(cpu.emmett.server)} (load ${load1()})`,
+        );
       }
     } finally {
       await store.close().catch(() => undefined);
@@ -74,6 +93,11 @@ export const appendBench: Benchmark = {
         ours: o,
         emmett: { version: '0.42.0', ...e },
         ratioPerRunPair: series(pairRatios, 2),
+        // µs of CPU per event (all runs incl. warm-up): client = this process, server = Postgres backends of the store's database
+        cpuUsPerEvent: {
+          ours: { client: series(cpu.ours.client, 1), server: series(cpu.ours.server, 1) },
+          emmett: { client: series(cpu.emmett.client, 1), server: series(cpu.emmett.server, 1) },
+        },
       },
     };
   },

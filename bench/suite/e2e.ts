@@ -5,7 +5,7 @@ import { connectNats } from '@timeline/messaging';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
 import { Benchmark, BenchContext, dbUrl } from './context';
 import { generateItems, NinjsItem, wordCount } from './items';
-import { AppProcess, freePort, peakRssMb, startApp, stopApp } from './procs';
+import { AppProcess, cpuMs, freePort, peakRssMb, startApp, stopApp } from './procs';
 import { load1, percentile, round, series } from './stats';
 
 const CONCURRENCY = 4;
@@ -19,6 +19,9 @@ const CONCURRENCY = 4;
  * `<prefix>.timeline.updated` wake-up (plus a 20 ms poll).
  * items/s = items / (last visible − first POST); latency = POST sent → visible.
  * rss_mb_max = the largest VmHWM of the four processes at the end.
+ * CPU ms per item, per app: /proc/<pid>/stat user + system time over the run
+ * (first POST until the last item is visible) / items — less noisy than the
+ * rates on a shared machine.
  */
 export const e2eBench: Benchmark = {
   name: 'e2e',
@@ -80,6 +83,7 @@ export const e2eBench: Benchmark = {
         const sent = new Map<string, { sent: number; acked: number }>();
         visible.clear();
         let next = 0;
+        const cpu0 = apps.map((a) => cpuMs(a.pid));
         const t0 = performance.now();
         const worker = async () => {
           while (next < items.length) {
@@ -101,6 +105,13 @@ export const e2eBench: Benchmark = {
           await new Promise((res) => setTimeout(res, 10));
         }
         const last = Math.max(...visible.values());
+        const cpuPerItem = Object.fromEntries(
+          apps.map((a, i) => {
+            const c1 = cpuMs(a.pid);
+            const c0 = cpu0[i];
+            return [a.name, c1 === null || c0 === null ? null : round((c1 - c0) / items.length, 2)];
+          }),
+        );
         const lat = items.map((it) => visible.get(it.uri)! - sent.get(it.uri)!.sent);
         const ack = items.map((it) => sent.get(it.uri)!.acked - sent.get(it.uri)!.sent);
         const after = items.map((it) => visible.get(it.uri)! - sent.get(it.uri)!.acked);
@@ -112,15 +123,17 @@ export const e2eBench: Benchmark = {
           ackP99: percentile(ack, 99),
           afterAckP99: percentile(after, 99),
           words: items.reduce((s, it) => s + wordCount(it.body_text), 0) / items.length,
+          cpuPerItem,
         };
       };
 
-      const results = [];
+      const results: Array<Awaited<ReturnType<typeof runOnce>>> = [];
       for (let r = 0; r < ctx.warmups + ctx.runs; r++) {
         const res = await runOnce(r);
         ctx.log(
           `e2e run ${r < ctx.warmups ? 'warm-up' : r - ctx.warmups + 1}: ${round(res.itemsPerS)} items/s (ingest accepts ${round(res.ingestItemsPerS)}/s), ` +
-            `p50 ${round(res.p50)} ms, p99 ${round(res.p99)} ms (POST→202 p99 ${round(res.ackP99)}, 202→visible p99 ${round(res.afterAckP99)}) (load ${load1()})`,
+            `p50 ${round(res.p50)} ms, p99 ${round(res.p99)} ms (POST→202 p99 ${round(res.ackP99)}, 202→visible p99 ${round(res.afterAckP99)}) ` +
+            `CPU ms/item ${Object.entries(res.cpuPerItem).map(([k, v]) => `${k} ${v}`).join(', ')} (load ${load1()})`,
         );
         if (r >= ctx.warmups) results.push(res);
       }
@@ -145,6 +158,7 @@ export const e2eBench: Benchmark = {
           postTo202P99Ms: series(results.map((x) => x.ackP99)),
           acceptedToVisibleP99Ms: series(results.map((x) => x.afterAckP99)),
           peakRssMbByApp: rss,
+          cpuMsPerItemByApp: Object.fromEntries(apps.map((a) => [a.name, series(results.map((x) => x.cpuPerItem[a.name]).filter((v): v is number => v !== null), 2)])),
         },
         notes: [`apps run from the current sources (node -r bench/swc-hook.js apps/<name>/main.ts), product defaults (writer batch 100 / 5 ms, projector batch 1000)`],
       };

@@ -78,6 +78,20 @@ export function peakRssMb(pid: number): number | null {
   }
 }
 
+/**
+ * CPU time (user + system) a running process has used so far, ms (from
+ * /proc/<pid>/stat, in clock ticks of 10 ms); null when unreadable. Less
+ * noisy than wall time on a shared machine: it counts only this process's work.
+ */
+export function cpuMs(pid: number): number | null {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** SIGTERM the process (by its pid), SIGKILL after `graceMs`. */
 export async function stopApp(p: AppProcess, graceMs = 15_000): Promise<void> {
   if (p.child.exitCode !== null || p.child.signalCode !== null) return;

@@ -74,6 +74,11 @@ export const EVENT_COLUMNS = `global_position::text AS global_position, transact
 /** Internal: a concurrent writer appended one of our event ids under another stream; retry the whole append. */
 class AppendRaceError extends Error {}
 
+/** A unique violation on events.event_id: a concurrent writer appended one of our ids under another stream (retry: it is then a duplicate). */
+function isEventIdRace(err: unknown): boolean {
+  return sqlState(err) === '23505' && /event_id/.test(String((err as { constraint?: unknown }).constraint ?? ''));
+}
+
 const MAX_APPEND_ATTEMPTS = 5;
 const VERIFY_PAGE = 1000;
 
@@ -115,20 +120,24 @@ export class PgEventLog {
    * - An event whose id is already in the log, or earlier in the batch, is a
    *   silent no-op reported as `duplicate` with the stored positions
    *   (DESIGN.md decision 3: at-least-once delivery + idempotent append).
-   * - Per stream (locked in sorted order, so concurrent writers cannot
-   *   deadlock): the sealed head is created if missing and locked
-   *   `FOR UPDATE`, the expected version is checked against it, new events get
+   * - Per stream (advisory-locked in sorted order, so concurrent writers
+   *   cannot deadlock): the sealed head is locked `FOR UPDATE` (a missing one
+   *   is position 0 / GENESIS_HASH and is created when the head moves), the
+   *   expected version is checked against it, new events get
    *   the next contiguous stream positions (first event = 1), `hash =
    *   chainHash(prevHash, event)` with `recordedAt = clock().toISOString()`
    *   (one instant per batch, stored as recorded_at), and the head moves on.
-   * - Events are written by one multi-row INSERT (unnest), global positions in batch order.
+   * - Events are written by one multi-row INSERT (the batch as one JSON
+   *   parameter), global positions in batch order; three round trips in all
+   *   (see appendInTransaction).
    * - A stream whose events in this batch are ALL duplicates skips its
    *   expected-version check, so a redelivered batch succeeds as a no-op.
    *
    * Two writers appending the same events concurrently: the second waits on
    * the stream lock, then sees the first's rows and reports them duplicate.
-   * Deadlocks, serialization failures and an id race across streams are
-   * retried (up to 5 attempts) when append runs its own transaction.
+   * Deadlocks, serialization failures and an id race across streams (a unique
+   * violation on event_id) are retried (up to 5 attempts) when append runs its
+   * own transaction; on the caller's client they are thrown (roll back).
    *
    * @returns one AppendEventResult per input event, in input order.
    * @throws InvalidEventError when an event fails validation (nothing written).
@@ -158,18 +167,15 @@ export class PgEventLog {
         throw new Error(`expected version of stream ${stream} must be 'any', 'no_stream' or an integer >= 0: ${String(v)}`);
       }
     }
-    if (opts.client) return this.appendInTransaction(opts.client, valid, expected);
+    if (opts.client) return this.appendInTransaction(opts.client, valid, expected, false);
 
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       try {
-        await client.query('BEGIN');
-        const result = await this.appendInTransaction(client, valid, expected);
-        await client.query('COMMIT');
-        return result;
+        return await this.appendInTransaction(client, valid, expected, true);
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
-        const retry = err instanceof AppendRaceError || RETRYABLE_SQLSTATES.has(sqlState(err) ?? '');
+        const retry = err instanceof AppendRaceError || isEventIdRace(err) || RETRYABLE_SQLSTATES.has(sqlState(err) ?? '');
         if (!retry || attempt >= MAX_APPEND_ATTEMPTS) throw err;
       } finally {
         client.release();
@@ -177,47 +183,61 @@ export class PgEventLog {
     }
   }
 
+  /**
+   * The append itself, in THREE round trips when it runs its own transaction
+   * (two on the caller's client):
+   *
+   * 1. one simple-protocol query of several statements (each gets its own
+   *    snapshot, as every statement of a READ COMMITTED transaction does):
+   *    `BEGIN` (own transaction only); the per-stream advisory locks; the
+   *    sealed heads `FOR UPDATE`; the ids already in the log. Values are
+   *    inlined as escaped literals (the simple protocol takes no parameters);
+   * 2. ONE statement: the events INSERT (the batch as one JSON parameter,
+   *    global positions in batch order) with the heads upsert as a
+   *    data-modifying CTE;
+   * 3. `COMMIT` (own transaction only).
+   *
+   * Chain hashes are computed in JS between 1 and 2, from the locked heads.
+   */
   private async appendInTransaction(
     client: PoolClient,
     events: NewEvent[],
     expected: Record<string, ExpectedVersion>,
+    ownTransaction: boolean,
   ): Promise<AppendResult> {
     const recordedAt = this.clock().toISOString();
     const streams = [...new Set(events.map((e) => e.streamId))].sort();
+    const ids = [...new Set(events.map((e) => e.eventId))];
+    const lit = (v: string) => client.escapeLiteral(v);
+    const streamArray = `ARRAY[${streams.map(lit).join(',')}]::text[]`;
 
     // 0. Serialize writers per stream BEFORE this transaction writes anything.
     //    Advisory locks assign no transaction id, so a transaction gets its
-    //    xid (at the first write, below) only after every earlier writer of
-    //    its streams has committed: per stream, xid order = stream position
-    //    order, and the gap-safe reader, which orders by (transaction_id,
-    //    global_position), folds each stream in stream order even with
-    //    several writer instances. Fixed (byte) order: no deadlock.
-    await client.query(
-      `SELECT pg_advisory_xact_lock(hashtextextended($2 || ':' || s, 0)) FROM unnest($1::text[]) AS s ORDER BY s COLLATE "C"`,
-      [streams, this.schema],
-    );
+    //    xid (at its first row lock or write, below) only after every earlier
+    //    writer of its streams has committed: per stream, xid order = stream
+    //    position order, and the gap-safe reader, which orders by
+    //    (transaction_id, global_position), folds each stream in stream order
+    //    even with several writer instances. Fixed (byte) order: no deadlock.
+    // 1. Lock the existing heads in the same fixed order (a missing head is
+    //    position 0 / GENESIS_HASH; nobody else can create it while we hold
+    //    the stream's advisory lock; the upsert in step 6 creates it).
+    // 2. Under the locks, find ids already in the log (committed by anyone
+    //    before we got the locks: this statement's snapshot is taken after
+    //    the lock statement returned).
+    const results = (await client.query(
+      `${ownTransaction ? 'BEGIN;\n' : ''}` +
+        `SELECT pg_advisory_xact_lock(hashtextextended(${lit(this.schema)} || ':' || s, 0)) FROM unnest(${streamArray}) AS s ORDER BY s COLLATE "C";\n` +
+        `SELECT stream_id, position, hash FROM ${this.t.heads} WHERE stream_id = ANY(${streamArray}) ORDER BY stream_id COLLATE "C" FOR UPDATE;\n` +
+        `SELECT event_id::text AS event_id, stream_id, stream_position, global_position::text AS global_position FROM ${this.t.events} ` +
+        `WHERE event_id = ANY(ARRAY[${ids.map(lit).join(',')}]::uuid[])`,
+    )) as unknown as Array<{ rows: any[] }>;
+    const [headRows, existingRows] = results.slice(-2) as [
+      { rows: Array<{ stream_id: string; position: number; hash: string }> },
+      { rows: Array<{ event_id: string; stream_id: string; stream_position: number; global_position: string }> },
+    ];
+    const heads = new Map<string, { position: number; hash: string }>(streams.map((s) => [s, { position: 0, hash: GENESIS_HASH }]));
+    for (const r of headRows.rows) heads.set(r.stream_id, { position: r.position, hash: r.hash });
 
-    // 1. Create missing heads, then lock every head in one fixed order (COLLATE "C" = byte order).
-    await client.query(
-      `INSERT INTO ${this.t.heads} (stream_id, position, hash, updated_at)
-       SELECT s, 0, $2, $3 FROM unnest($1::text[]) AS s ORDER BY s COLLATE "C"
-       ON CONFLICT (stream_id) DO NOTHING`,
-      [streams, GENESIS_HASH, recordedAt],
-    );
-    const headRows = await client.query<{ stream_id: string; position: number; hash: string }>(
-      `SELECT stream_id, position, hash FROM ${this.t.heads}
-       WHERE stream_id = ANY($1::text[]) ORDER BY stream_id COLLATE "C" FOR UPDATE`,
-      [streams],
-    );
-    const heads = new Map(headRows.rows.map((r) => [r.stream_id, { position: r.position, hash: r.hash }]));
-
-    // 2. Under the locks, find ids already in the log (committed by anyone before we got the locks).
-    const ids = [...new Set(events.map((e) => e.eventId))];
-    const existingRows = await client.query<{ event_id: string; stream_id: string; stream_position: number; global_position: string }>(
-      `SELECT event_id::text AS event_id, stream_id, stream_position, global_position::text AS global_position
-       FROM ${this.t.events} WHERE event_id = ANY($1::uuid[])`,
-      [ids],
-    );
     const placed = new Map<string, { streamId: string; streamPosition: number; globalPosition: string; isNew: boolean }>();
     for (const r of existingRows.rows) {
       placed.set(r.event_id, { streamId: r.stream_id, streamPosition: r.stream_position, globalPosition: r.global_position, isNew: false });
@@ -240,54 +260,55 @@ export class PgEventLog {
       if (!expectedVersionMatches(exp, actual)) throw new WrongExpectedVersionError(stream, exp, actual);
     }
 
-    // 5. Positions and chain hashes.
-    const cols = {
-      id: [] as string[], stream: [] as string[], pos: [] as number[], type: [] as string[], ver: [] as number[],
-      data: [] as string[], meta: [] as string[], prev: [] as string[], hash: [] as string[],
-    };
-    for (const e of fresh) {
-      const head = heads.get(e.streamId)!;
-      const streamPosition = head.position + 1;
-      const hash = chainHash(head.hash, {
-        eventId: e.eventId, streamId: e.streamId, streamPosition, type: e.type,
-        schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata, recordedAt,
-      });
-      cols.id.push(e.eventId); cols.stream.push(e.streamId); cols.pos.push(streamPosition); cols.type.push(e.type);
-      cols.ver.push(e.schemaVersion); cols.data.push(JSON.stringify(e.data)); cols.meta.push(JSON.stringify(e.metadata));
-      cols.prev.push(head.hash); cols.hash.push(hash);
-      heads.set(e.streamId, { position: streamPosition, hash });
-      placed.set(e.eventId, { streamId: e.streamId, streamPosition, globalPosition: '', isNew: true });
-    }
-
     if (fresh.length > 0) {
-      // 6. One INSERT for the batch. ON CONFLICT (event_id) DO NOTHING covers a concurrent writer that
-      //    appended one of our ids under ANOTHER stream (so our stream lock did not serialize us):
-      //    a skipped row would leave a hole in our positions, so we then roll back and retry.
+      // 5. Positions and chain hashes; the rows as one JSON array (batch order = o).
+      const rows: string[] = [];
+      for (let o = 0; o < fresh.length; o++) {
+        const e = fresh[o];
+        const head = heads.get(e.streamId)!;
+        const streamPosition = head.position + 1;
+        const hash = chainHash(head.hash, {
+          eventId: e.eventId, streamId: e.streamId, streamPosition, type: e.type,
+          schemaVersion: e.schemaVersion, data: e.data, metadata: e.metadata, recordedAt,
+        });
+        rows.push(
+          `{"o":${o},"i":${JSON.stringify(e.eventId)},"s":${JSON.stringify(e.streamId)},"p":${streamPosition},"t":${JSON.stringify(e.type)},` +
+            `"v":${e.schemaVersion},"d":${JSON.stringify(e.data)},"m":${JSON.stringify(e.metadata)},"ph":"${head.hash}","h":"${hash}"}`,
+        );
+        heads.set(e.streamId, { position: streamPosition, hash });
+        placed.set(e.eventId, { streamId: e.streamId, streamPosition, globalPosition: '', isNew: true });
+      }
+      const moved = [...freshStreams].sort();
+
+      // 6. One statement: the events INSERT (global positions in batch order) and the sealed heads
+      //    moved on (created when missing). No ON CONFLICT: an event id that a concurrent writer
+      //    appended under ANOTHER stream (so our stream lock did not serialize us) is a unique
+      //    violation; the transaction rolls back and is retried (isEventIdRace), and the retry
+      //    reports that id as a duplicate.
       const inserted = await client.query<{ event_id: string; global_position: string }>(
-        `INSERT INTO ${this.t.events}
-           (event_id, stream_id, stream_position, type, schema_version, data, metadata, recorded_at, prev_hash, hash)
-         SELECT u.event_id, u.stream_id, u.stream_position, u.type, u.schema_version, u.data, u.metadata, $8::timestamptz, u.prev_hash, u.hash
-         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $9::text[], $10::text[])
-           WITH ORDINALITY AS u(event_id, stream_id, stream_position, type, schema_version, data, metadata, prev_hash, hash, ord)
-         ORDER BY u.ord
-         ON CONFLICT (event_id) DO NOTHING
-         RETURNING event_id::text AS event_id, global_position::text AS global_position`,
-        [cols.id, cols.stream, cols.pos, cols.type, cols.ver, cols.data, cols.meta, recordedAt, cols.prev, cols.hash],
+        `WITH ins AS (
+           INSERT INTO ${this.t.events}
+             (event_id, stream_id, stream_position, type, schema_version, data, metadata, recorded_at, prev_hash, hash)
+           SELECT u.i, u.s, u.p, u.t, u.v, u.d, u.m, $2::timestamptz, u.ph, u.h
+           FROM jsonb_to_recordset($1::jsonb) AS u(o int, i uuid, s text, p int, t text, v int, d jsonb, m jsonb, ph text, h text)
+           ORDER BY u.o
+           RETURNING event_id::text AS event_id, global_position::text AS global_position
+         ), heads AS (
+           INSERT INTO ${this.t.heads} AS h (stream_id, position, hash, updated_at)
+           SELECT u.stream_id, u.position, u.hash, $2::timestamptz
+           FROM unnest($3::text[], $4::int[], $5::text[]) AS u(stream_id, position, hash)
+           ORDER BY u.stream_id COLLATE "C"
+           ON CONFLICT (stream_id) DO UPDATE SET position = EXCLUDED.position, hash = EXCLUDED.hash, updated_at = EXCLUDED.updated_at
+         )
+         SELECT event_id, global_position FROM ins`,
+        [`[${rows.join(',')}]`, recordedAt, moved, moved.map((s) => heads.get(s)!.position), moved.map((s) => heads.get(s)!.hash)],
       );
       if (inserted.rows.length !== fresh.length) {
         throw new AppendRaceError('a concurrent append wrote one of these event ids under another stream');
       }
       for (const r of inserted.rows) placed.get(r.event_id)!.globalPosition = r.global_position;
-
-      // 7. Seal the new heads.
-      const moved = [...freshStreams];
-      await client.query(
-        `UPDATE ${this.t.heads} h SET position = u.position, hash = u.hash, updated_at = $4::timestamptz
-         FROM unnest($1::text[], $2::int[], $3::text[]) AS u(stream_id, position, hash)
-         WHERE h.stream_id = u.stream_id`,
-        [moved, moved.map((s) => heads.get(s)!.position), moved.map((s) => heads.get(s)!.hash), recordedAt],
-      );
     }
+    if (ownTransaction) await client.query('COMMIT');
 
     const out: AppendEventResult[] = [];
     const reported = new Set<string>();

@@ -5,16 +5,37 @@ import { createHash } from 'node:crypto';
  * `undefined` members dropped. Postgres `jsonb` reorders keys, so hashing must
  * not depend on key order (in the spirit of RFC 8785, JSON Canonicalization
  * Scheme, without its number reformatting: our events hold only integers).
+ *
+ * Written with string concatenation and no intermediate arrays: it runs for
+ * every appended event (the chain hash), and was the append path's top
+ * client-side cost in its CPU profile (BENCHMARKS.md, append).
  */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value !== 'object') {
     if (value === undefined) return 'null';
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      out += canonicalJson(value[i]);
+    }
+    return out + ']';
+  }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(obj[k])).join(',') + '}';
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const v = obj[keys[i]];
+    if (v === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(keys[i]) + ':' + canonicalJson(v);
+  }
+  return out + '}';
 }
 
 /** Hash of the empty chain: the prevHash of a stream's first event (64 zeros). */

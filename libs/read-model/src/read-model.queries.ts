@@ -301,6 +301,21 @@ export class ReadModelQueries {
     return r.rows.map((x) => x.signature);
   }
 
+  /**
+   * Story signatures changed after a read-model position: the stories whose
+   * `last_global_position` is past `afterPosition` (decimal string; '0' for
+   * all), with that position, so a caller can keep an in-memory index and
+   * read only what the projector changed since (ingest's story clustering).
+   */
+  async storySignaturesSince(afterPosition: string): Promise<Array<{ signature: StorySignature; position: string }>> {
+    const r = await this.pool.query<{ signature: StorySignature; position: string }>(
+      `SELECT signature, last_global_position::text AS position FROM ${this.s}.rm_stories
+        WHERE signature IS NOT NULL AND last_global_position > $1::bigint`,
+      [afterPosition],
+    );
+    return r.rows;
+  }
+
   /** Active statements of a story (context for cross-item relations at ingest). */
   async storyStatements(storyId: string): Promise<TimelineStatement[]> {
     const r = await this.pool.query<{ doc: TimelineStatement }>(
