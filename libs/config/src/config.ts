@@ -32,6 +32,11 @@ export const SETTINGS: Setting[] = [
   { env: 'FEED_MAX_BYTES', default: '52428800', doc: 'Largest accepted feed document (POST /feeds, a NewsML-G2 newsMessage, `timeline poll`), bytes; larger gets 413.' },
   { env: 'SHUTDOWN_GRACE_MS', default: '10000', doc: 'How long an app may take to stop on SIGTERM (ms).' },
   { env: 'TEST_DATABASE_URL', default: 'postgres://root@127.0.0.1:5432/test', doc: 'Postgres used by `npm test` (each test makes its own schema).' },
+  { env: 'FAULTS_ITEMS', default: '10000', doc: '`npm run test:faults`: generated items per run.' },
+  { env: 'FAULTS_ROUNDS', default: '20', doc: '`npm run test:faults`: random app kills (SIGKILL + restart) in the faults run.' },
+  { env: 'FAULTS_ITEMS_PER_STORY', default: '5', doc: '`npm run test:faults`: generated items per story.' },
+  { env: 'FAULTS_SEED', default: '', doc: '`npm run test:faults`: seed of the fault schedule and the items (unset: random, printed).' },
+  { env: 'FAULTS_SCENARIOS', default: 'clean,faults,scale-out', doc: '`npm run test:faults`: runs to do; the others are compared with the first.' },
   { env: 'LOG_LEVEL', default: 'log', doc: 'Nest log level: error, warn, log, debug, verbose.' },
 ];
 
