@@ -29,7 +29,7 @@ export interface RunOutcome {
 const RUN_DEPENDENT = /^(recorded_?at|first_?recorded_?at|last_?recorded_?at|updated_?at|last_?global_?position|global_?position|transaction_?id)$/i;
 
 /** Drop run-dependent keys, recursively; objects' keys sorted. */
-function normalize(v: unknown): unknown {
+export function normalize(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalize);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
@@ -100,6 +100,18 @@ export async function inspectRun(pool: Pool, schema: string): Promise<RunOutcome
     miscountedStories: counts.rows[0].n,
     rows,
   };
+}
+
+/** Per table, how many rows differ between two runs (or exist in one only), and the first such key. */
+export function differences(a: RunOutcome, b: RunOutcome): Record<string, { rows: number; first: string }> {
+  const out: Record<string, { rows: number; first: string }> = {};
+  const note = (k: string) => {
+    const t = k.slice(0, k.indexOf(':'));
+    out[t] = out[t] ? { rows: out[t].rows + 1, first: out[t].first } : { rows: 1, first: k };
+  };
+  for (const [k, v] of a.rows) if (b.rows.get(k) !== v) note(k);
+  for (const k of b.rows.keys()) if (!a.rows.has(k)) note(k);
+  return out;
 }
 
 /** `table:key` of the first read-model row that differs between two runs (or exists in one only), or null. */

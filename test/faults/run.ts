@@ -38,7 +38,7 @@ import { connectNats } from '@timeline/messaging';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
 import { generateItems, NinjsItem, prng } from '../../bench/suite/items';
 import { AppProcess, freePort, startApp, stopApp } from '../../bench/suite/procs';
-import { firstDifference, inspectRun, RunOutcome } from './checks';
+import { differences, firstDifference, inspectRun, normalize, RunOutcome } from './checks';
 import { PrivateNats, PrivatePostgres, waitFor } from './servers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -395,11 +395,24 @@ async function runScenario(name: string, pg: PrivatePostgres, nats: PrivateNats,
   }
 }
 
-async function rowOf(pool: Pool, schema: string, key: string): Promise<string> {
+async function rowOf(pool: Pool, schema: string, key: string): Promise<unknown> {
   const [table, k] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
   const col = { rm_stories: 'story_id', rm_story_states: 'story_id', rm_items: 'uri', rm_item_versions: "uri || ':' || version", rm_statements: 'statement_id' }[table];
   const r = await pool.query(`SELECT to_jsonb(t) AS row FROM ${quoteSchema(schema)}.${table} t WHERE (${col})::text = $1`, [k]);
-  return JSON.stringify(r.rows[0]?.row ?? null).slice(0, 800);
+  return r.rows[0]?.row ?? null;
+}
+
+/** The first JSON path where two values differ, with both values (shortened). */
+function firstPathDiff(a: unknown, b: unknown, at = '$'): string | null {
+  if (JSON.stringify(a) === JSON.stringify(b)) return null;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+    for (const k of keys) {
+      const d = firstPathDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}.${k}`);
+      if (d) return d;
+    }
+  }
+  return `${at}\n    clean: ${JSON.stringify(a)?.slice(0, 400)}\n    this:  ${JSON.stringify(b)?.slice(0, 400)}`;
 }
 
 async function main(): Promise<void> {
@@ -452,10 +465,13 @@ async function main(): Promise<void> {
         if (rec.length) lines.push(`  recovery median ${rec[Math.floor(rec.length / 2)]} ms, max ${rec[rec.length - 1]} ms`);
       }
       if (!sameDigest && r !== clean) {
+        const di = reports.indexOf(r);
+        for (const [table, d] of Object.entries(differences(clean.outcome, o))) {
+          lines.push(`  ${table}: ${d.rows} rows differ; first ${d.first} at ${firstPathDiff(normalize(await rowOf(dbs[0].pool, dbs[0].schema, d.first)), normalize(await rowOf(dbs[di].pool, dbs[di].schema, d.first)))}`);
+        }
         const diff = firstDifference(clean.outcome, o);
-        if (diff) {
-          const di = reports.indexOf(r);
-          lines.push(`  first differing row ${diff}\n    clean: ${await rowOf(dbs[0].pool, dbs[0].schema, diff)}\n    this:  ${await rowOf(dbs[di].pool, dbs[di].schema, diff)}`);
+        if (diff && process.env.FAULTS_VERBOSE) {
+          lines.push(`  first differing row ${diff} at ${firstPathDiff(await rowOf(dbs[0].pool, dbs[0].schema, diff), await rowOf(dbs[di].pool, dbs[di].schema, diff))}`);
         }
       }
     }
