@@ -28,12 +28,19 @@ export interface RunOutcome {
 /** Keys whose values depend on when or in which order a run happened, not on what it was given. */
 const RUN_DEPENDENT = /^(recorded_?at|first_?recorded_?at|last_?recorded_?at|updated_?at|last_?global_?position|global_?position|transaction_?id)$/i;
 
-/** Drop run-dependent keys, recursively; objects' keys sorted. */
+/** Lists that record the order the log delivered things in (a story signature's item uris and speakers): compared as sets. */
+const ARRIVAL_ORDERED = /^(itemUris|speakers)$/;
+
+/** Drop run-dependent keys, recursively; objects' keys sorted; arrival-ordered lists sorted. */
 export function normalize(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalize);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) if (!RUN_DEPENDENT.test(k)) out[k] = normalize((v as Record<string, unknown>)[k]);
+    for (const k of Object.keys(v as object).sort()) {
+      if (RUN_DEPENDENT.test(k)) continue;
+      const x = normalize((v as Record<string, unknown>)[k]);
+      out[k] = ARRIVAL_ORDERED.test(k) && Array.isArray(x) ? [...x].sort() : x;
+    }
     return out;
   }
   return v;
@@ -54,7 +61,9 @@ const TABLES: Array<{ table: string; key: string }> = [
  * rm_item_versions and rm_statements (ordered by key, JSON with sorted
  * keys) minus the values that legitimately differ between two runs of the
  * same items: recorded_at-derived times and global positions / transaction
- * ids (the log's clock and commit order), wherever they appear.
+ * ids (the log's clock and commit order), wherever they appear; a story
+ * signature's `itemUris` and `speakers` (kept in the order the log delivered
+ * items, which two writers may commit in either order) compare as sets.
  */
 export async function inspectRun(pool: Pool, schema: string): Promise<RunOutcome> {
   const s = quoteSchema(schema);
