@@ -291,7 +291,9 @@ export class IngestService {
     const byId = new Map<string, KnownStatement>();
     for (const st of fromReadModel) byId.set(st.statementId, knownStatement(st.itemUri, st));
     for (const [id, st] of this.localStatements.get(storyId) ?? []) byId.set(id, st);
-    const storyStatements = [...byId.values()].filter((s) => s.itemUri !== uri);
+    // In statement id order: the read model's row order (and so how far the projector
+    // got) must not decide which of two equal candidates becomes a relation target.
+    const storyStatements = [...byId.values()].filter((s) => s.itemUri !== uri).sort((a, b) => (a.statementId < b.statementId ? -1 : a.statementId > b.statementId ? 1 : 0));
     const speakers = new Map<string, ExtractionContext['knownSpeakers'][number]>();
     for (const s of storyStatements) {
       if (!speakers.has(s.speaker)) speakers.set(s.speaker, { name: s.speaker, type: s.speakerType, role: s.role, aliases: [] });

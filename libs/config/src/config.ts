@@ -39,6 +39,11 @@ export const SETTINGS: Setting[] = [
   { env: 'INGEST_RATE_LIMIT', default: '0', doc: 'Requests per minute one API key (or, without a key, one client IP) may send to POST /items and /feeds; more get 429 with Retry-After. 0 = no limit (the default, so bulk loads and tests are not throttled; set it in production).' },
   { env: 'SHUTDOWN_GRACE_MS', default: '10000', doc: 'How long an app may take to stop on SIGTERM (ms).' },
   { env: 'TEST_DATABASE_URL', default: 'postgres://root@127.0.0.1:5432/test', doc: 'Postgres used by `npm test` (each test makes its own schema).' },
+  { env: 'FAULTS_ITEMS', default: '10000', doc: '`npm run test:faults`: generated items per run.' },
+  { env: 'FAULTS_ROUNDS', default: '20', doc: '`npm run test:faults`: random app kills (SIGKILL + restart) in the faults run.' },
+  { env: 'FAULTS_ITEMS_PER_STORY', default: '5', doc: '`npm run test:faults`: generated items per story.' },
+  { env: 'FAULTS_SEED', default: '', doc: '`npm run test:faults`: seed of the fault schedule and the items (unset: random, printed).' },
+  { env: 'FAULTS_SCENARIOS', default: 'clean,faults,scale-out', doc: '`npm run test:faults`: runs to do; the others are compared with the first.' },
   { env: 'LOG_LEVEL', default: 'log', doc: 'Nest log level: error, warn, log, debug, verbose.' },
 ];
 

@@ -159,6 +159,14 @@ describe('stories', () => {
     expect(assignStory(c, [sig]).isNew).toBe(true);
     expect(assignStory(a, [sig]).storyId).toBe(sa.storyId);
   });
+  it('regression: of two equally similar stories the registry order decided (read-model row order), so runs clustered differently — the smaller story id wins', () => {
+    const a = item('Harbourton port strike, said union leader Maren Lind of Harbourton.', { uri: 'u:t1', headline: 'Harbourton port strike' });
+    const b = item('Harbourton port strike goes on, Maren Lind said at Harbourton.', { uri: 'u:t2', headline: 'Harbourton strike goes on', firstcreated: '2025-03-06T10:00:00Z' });
+    const one = updateStorySignature(undefined, 'bbbbbbbb-0000-5000-8000-000000000000', a, []);
+    const two = updateStorySignature(undefined, 'aaaaaaaa-0000-5000-8000-000000000000', a, []);
+    expect(assignStory(b, [one, two]).storyId).toBe(two.storyId);
+    expect(assignStory(b, [two, one]).storyId).toBe(two.storyId);
+  });
   it('given a kill after its item, when batch-extracted, then the kill has no statements', () => {
     const v1 = item('"We are ready," said union leader Maren Lind.', { uri: 'u:k' });
     const v2 = item('KILL\n\nThis story has been withdrawn.', { uri: 'u:k', version: 2, pubstatus: 'canceled' });

@@ -75,7 +75,9 @@ function similarity(terms: Record<string, number>, sig: StorySignature, df: Map<
  * Assign `item` to one of `stories` or open a new story.
  * Rules: a story already holding the item's uri wins; otherwise the story
  * with the highest salient-term similarity (idf-weighted over the given
- * stories) within STORY_WINDOW_DAYS of its last item, if ≥ STORY_THRESHOLD.
+ * stories) within STORY_WINDOW_DAYS of its last item, if ≥ STORY_THRESHOLD;
+ * of equally similar stories, the one with the smallest story id (so the
+ * order of `stories` never matters).
  */
 export const assignStory: AssignStory = (item: WireItem, stories: readonly StorySignature[]): StoryAssignment => {
   const own = stories.find((s) => s.itemUris.includes(item.uri));
@@ -90,7 +92,9 @@ export const assignStory: AssignStory = (item: WireItem, stories: readonly Story
     const first = Date.parse(s.firstcreated);
     if (t0 - last > STORY_WINDOW_DAYS * DAY_MS || first - t0 > STORY_WINDOW_DAYS * DAY_MS) continue;
     const f = similarity(terms, s, df, stories.length);
-    if (!best || f > best.f) best = { s, f };
+    // A tie goes to the smaller story id: the registry's order (read-model row
+    // order) must not decide, or the same items cluster differently run to run.
+    if (!best || f > best.f || (f === best.f && s.storyId < best.s.storyId)) best = { s, f };
   }
   if (best && best.f >= STORY_THRESHOLD) return { storyId: best.s.storyId, isNew: false, title: best.s.title };
   return { storyId: storyIdFor(item.uri), isNew: true, title: item.headline ?? '' };
