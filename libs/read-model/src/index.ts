@@ -3,3 +3,4 @@ export * from './timeline.projection';
 export * from './read-model.queries';
 export * from './audit.queries';
 export * from './timeline.rebuild';
+export * from './log-read';
