@@ -3,7 +3,7 @@ import { EventSchemas, EventType, InvalidEventError, StoredEvent, upcast, valida
 import { assertCheckpoint, Checkpoint, quoteSchema } from '@timeline/event-log';
 
 /** A stored row of the events table, as the projection reads it (array row mode: no per-row key objects). */
-type Row = [
+export type StoredRow = [
   globalPosition: string,
   transactionId: string,
   eventId: string,
@@ -18,7 +18,8 @@ type Row = [
   hash: string,
 ];
 
-const COLUMNS = `e.global_position::text, e.transaction_id::text, e.event_id::text, e.stream_id, e.stream_position, e.type,
+/** The columns of a Row, from the events table aliased `e`. */
+export const STORED_ROW_COLUMNS = `e.global_position::text, e.transaction_id::text, e.event_id::text, e.stream_id, e.stream_position, e.type,
   e.schema_version, e.data, e.metadata, to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), e.prev_hash, e.hash`;
 
 /**
@@ -33,7 +34,7 @@ const COLUMNS = `e.global_position::text, e.transaction_id::text, e.event_id::te
  * @throws InvalidEventError / Error naming the global position, stream and stream position of a row
  *   of an unknown type, or one that cannot be upcast or fails validation after upcasting.
  */
-export function decodeStoredRow(r: Row): StoredEvent {
+export function decodeStoredRow(r: StoredRow): StoredEvent {
   const [globalPosition, transactionId, eventId, streamId, streamPosition, type, schemaVersion, data, metadata, recordedAt, prevHash, hash] = r;
   const current = EventSchemas[type as EventType]?.version;
   if (current !== undefined && schemaVersion === current) {
@@ -63,8 +64,8 @@ export function decodeStoredRow(r: Row): StoredEvent {
 export async function readTimelineEvents(db: Pool | PoolClient, schema: string, after: Checkpoint, limit: number): Promise<StoredEvent[]> {
   assertCheckpoint(after);
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit must be a positive integer: ${limit}`);
-  const res = await db.query<Row>({
-    text: `SELECT ${COLUMNS} FROM ${quoteSchema(schema)}.events AS e
+  const res = await db.query<StoredRow>({
+    text: `SELECT ${STORED_ROW_COLUMNS} FROM ${quoteSchema(schema)}.events AS e
       WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
       ORDER BY e.transaction_id, e.global_position
