@@ -4,9 +4,11 @@
  * events, then rebuilds `runs` times; reports events/s (median) and where
  * the time goes (gap-safe read incl. upcast + zod validation, evolve, writes).
  * Target: >= 50,000 events/s.
- * Run: `node -r ./bench/swc-hook.js bench/rebuild.bench.ts [stories] [perStory] [runs]`.
+ * Then ours vs Emmett's projection rebuild on the same events (bench/rebuild-emmett.ts).
+ * Run: `node -r ./bench/swc-hook.js bench/rebuild.bench.ts [stories] [perStory] [runs] [emmettStories] [emmettRuns]`.
  */
 import { writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Checkpoint, checkpointOf, createTestSchema, PgEventLog, START_CHECKPOINT } from '@timeline/event-log';
 import { readTimelineEvents, rebuildTimeline } from '@timeline/read-model';
@@ -15,6 +17,7 @@ import { Session } from 'node:inspector/promises';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
 import { evolve, initialState, StoryTimeline } from '@timeline/timeline';
 import { syntheticStory } from '../test/support/synthetic-story';
+import { emmettRebuild, waitGapSafe } from './rebuild-emmett';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -22,6 +25,9 @@ async function main() {
   const stories = Number(process.argv[2] ?? 10);
   const perStory = Number(process.argv[3] ?? 10_000);
   const runs = Number(process.argv[4] ?? 3);
+  // Emmett comparison: this many of the stories (same events) rebuilt by both, `emmettRuns` times each; 0 = skip.
+  const emmettStories = Math.min(stories, Number(process.argv[5] ?? 10));
+  const emmettRuns = Number(process.argv[6] ?? 3);
   const db = await createTestSchema({ migrations: ALL_MIGRATIONS, poolMax: 6 });
   try {
     const log = new PgEventLog(db.pool, { schema: db.schema });
@@ -38,6 +44,7 @@ async function main() {
     console.error(`loaded ${stories * perStory} events in ${Math.round(performance.now() - l0)} ms`);
     await db.pool.query(`ANALYZE "${db.schema}".events`);
     const total = stories * perStory;
+    await waitGapSafe(db.pool, `"${db.schema}".events`, total);
 
     // Where the time goes: the rebuild's own gap-safe read (pages of 20,000) alone, then the fold alone.
     let cp: Checkpoint = START_CHECKPOINT;
@@ -111,6 +118,33 @@ async function main() {
       prof.disconnect();
     }
     const med = median(reports.map((r) => r.durationMs));
+
+    // Ours vs Emmett on the same events (the first `emmettStories` stories), each store in its own database/schema.
+    let emmett: Record<string, unknown> | null = null;
+    if (emmettStories > 0 && emmettRuns > 0) {
+      const subset = Array.from({ length: emmettStories }, (_, k) => syntheticStory({ key: `rebuild-${k}`, events: perStory }).events);
+      const db2 = await createTestSchema({ migrations: ALL_MIGRATIONS, poolMax: 6 });
+      const ours: number[] = [];
+      try {
+        const log2 = new PgEventLog(db2.pool, { schema: db2.schema });
+        for (const evs of subset) for (let i = 0; i < evs.length; i += 1000) await log2.append(evs.slice(i, i + 1000));
+        await db2.pool.query(`ANALYZE "${db2.schema}".events`);
+        await waitGapSafe(db2.pool, `"${db2.schema}".events`, subset.reduce((n, e) => n + e.length, 0));
+        for (let i = 0; i < emmettRuns; i++) ours.push((await rebuildTimeline(db2.pool, log2, { schema: db2.schema })).eventsPerSecond);
+      } finally {
+        await db2.drop();
+      }
+      const em = await emmettRebuild(process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test', subset, emmettRuns);
+      emmett = {
+        events: em.events,
+        version: '@event-driven-io/emmett-postgresql 0.42.0, rebuildPostgreSQLProjections, pull batch 1000',
+        emmettEventsPerSecond: em.rates,
+        emmettDurationsMs: em.durationsMs,
+        emmettLoadMs: em.loadMs,
+        oursEventsPerSecond: ours,
+        ratio: +(median(ours) / median(em.rates)).toFixed(2),
+      };
+    }
     const result = {
       bench: 'rebuild of the timeline read model',
       events: total,
@@ -124,7 +158,9 @@ async function main() {
         writesAndRest: Math.round(med - readMs - foldMs),
       },
       sqlMsAllRunsOnPoolClients: Object.fromEntries(Object.entries(sqlMs).map(([k, v]) => [k, Math.round(v)]).sort((a, b) => (b[1] as number) - (a[1] as number))),
+      emmett,
       targetEventsPerSecond: 50_000,
+      loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
       node: process.version,
       at: new Date().toISOString(),
     };

@@ -13,7 +13,8 @@ import {
 
 /** Progress of a rebuild, reported after every batch. */
 export interface RebuildProgress {
-  readonly phase: 'bulk' | 'switch' | 'done';
+  /** bulk: reading and folding the log; write: COPY of the folded rows; index: building indexes; switch; done. */
+  readonly phase: 'bulk' | 'write' | 'index' | 'switch' | 'done';
   readonly generation: number;
   /** Events folded into the new generation so far. */
   readonly applied: number;
@@ -62,10 +63,13 @@ export interface RebuildReport {
  * 1. A new generation n gets empty tables `rm_*_g<n>` (LIKE the serving ones)
  *    and a row in `rm_generations` (status building). Leftovers of a crashed
  *    rebuild are dropped first.
- * 2. Bulk: the log is read gap-safely from the start in short transactions
- *    (never one long one: its xid would hold back every gap-safe reader,
- *    the live projector included), folded with the shared `evolve` into
- *    in-memory states, and written every `flushEvery` events. The serving
+ * 2. Bulk: the log is read gap-safely from the start in pages of
+ *    `batchSize` events, each its own short query (never one long
+ *    transaction: it would hold back every gap-safe reader, the live
+ *    projector included), the next page read while this one folds with the
+ *    shared `evolve` into in-memory states; item versions are COPYed as
+ *    they come; at the end every table's final rows are COPYed once into the
+ *    index-less generation tables, then the indexes are built. The serving
  *    tables and the live projector are untouched meanwhile.
  * 3. Switch, in ONE transaction: take the live projection's advisory lock
  *    (blocking: the running projector's next step finds it taken and waits
@@ -148,7 +152,9 @@ async function rebuild(pool: Pool, log: PgEventLog, opts: RebuildOptions, projec
     if (!more) break;
   }
   await pendingCopy;
+  opts.onProgress?.({ phase: 'write', generation, applied, total: Math.max(total, applied), elapsedMs: elapsed() });
   await bulkWrite(pool, next, states, items);
+  opts.onProgress?.({ phase: 'index', generation, applied, total: Math.max(total, applied), elapsedMs: elapsed() });
   await buildIndexes(pool, indexes, suffix);
   await log.saveCheckpoint(genCheckpoint, cp, pool);
 
