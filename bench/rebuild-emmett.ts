@@ -113,10 +113,11 @@ export async function emmettRebuild(baseUrl: string, stories: NewEvent[][], runs
           const folded = foldTimelineBatch(states, stored);
           await writeTimelineRows(client, t, states, folded);
           handled += stored.length;
+          if (process.env.EMMETT_DEBUG) console.error(`emmett batch ${stored.length} at ${Math.round(performance.now() - r0)} ms`);
         },
       });
-      const consumer = rebuildPostgreSQLProjections({ connectionString: url, projection, pulling: { batchSize: EMMETT_BATCH } } as any);
       const r0 = performance.now();
+      const consumer = rebuildPostgreSQLProjections({ connectionString: url, projection, pulling: { batchSize: EMMETT_BATCH } } as any);
       await consumer.start();
       const ms = performance.now() - r0;
       await consumer.close();
