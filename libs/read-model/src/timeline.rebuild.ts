@@ -378,12 +378,15 @@ class BulkItems {
 
 /**
  * Write the folded states into the generation's empty tables with COPY
- * (statements, story states, items, stories), two tables at a time. The rows
+ * (statements in two halves, story states, items, stories), three COPYs at a time. The rows
  * are the ones writeTimelineRows would write for one batch holding the whole log.
  */
 async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimeline>, items: BulkItems): Promise<void> {
-  const statementRows = function* (): Generator<string> {
-    for (const state of states.values()) {
+  // Statements (the bulk of the bytes) go in two COPYs on two connections: Postgres parses the jsonb of each on its own backend.
+  const all = [...states.values()];
+  const half = Math.ceil(all.length / 2);
+  const statementRows = function* (part: StoryTimeline[]): Generator<string> {
+    for (const state of part) {
       for (const st of Object.values(state.statements)) {
         const doc = JSON.stringify(st); // JSON.stringify escapes every control character: only backslashes need doubling
         yield `${copyLine([st.statementId, state.storyId, st.status, saidAtSortKey(st), st.source.name, st.source.speakerId]).slice(0, -1)}\t${doc.indexOf('\\') < 0 ? doc : doc.replace(/\\/g, '\\\\')}\n`;
@@ -431,7 +434,8 @@ async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimel
     }
   };
   await Promise.all([
-    copyRows(pool, t.statements, ['statement_id', 'story_id', 'status', 'sort_key', 'speaker', 'speaker_id', 'doc'], statementRows()),
+    copyRows(pool, t.statements, ['statement_id', 'story_id', 'status', 'sort_key', 'speaker', 'speaker_id', 'doc'], statementRows(all.slice(0, half))),
+    copyRows(pool, t.statements, ['statement_id', 'story_id', 'status', 'sort_key', 'speaker', 'speaker_id', 'doc'], statementRows(all.slice(half))),
     (async () => {
       await copyRows(pool, t.states, ['story_id', 'state'], stateRows());
       await copyRows(pool, t.items, ['uri', 'story_id', 'version', 'pubstatus', 'headline', 'firstcreated', 'versioncreated', 'ednote'], itemRows());
