@@ -163,8 +163,8 @@ export const STATE_CACHE_MAX = 2000;
 /**
  * The stored states of some stories (absent stories are simply missing from
  * the map). `rm_story_states.state` holds the state WITHOUT its statements
- * (since read-model migration 120's era: each statement's document is its
- * `rm_statements.doc`, stored once, not twice); they are read back from
+ * (each statement's document is its `rm_statements.doc`, stored once, not
+ * twice; same table shapes, no migration); they are read back from
  * `rm_statements`. A state stored whole by older code is used as it is.
  * @param cache states the caller folded and committed before; one is used
  *   instead of a load when the stored row has the same lastGlobalPosition and eventCount.
@@ -179,9 +179,9 @@ export async function loadStoryStates(
   const toLoad: string[] = cache?.size ? [] : storyIds;
   if (cache?.size) {
     const loaded = await client.query<{ story_id: string; head: { lastGlobalPosition: string; eventCount: number } }>(
-    `SELECT story_id::text AS story_id, jsonb_build_object('lastGlobalPosition', state->'lastGlobalPosition', 'eventCount', state->'eventCount') AS head
-       FROM ${t.states} WHERE story_id = ANY($1::uuid[])`,
-    [storyIds],
+      `SELECT story_id::text AS story_id, jsonb_build_object('lastGlobalPosition', state->'lastGlobalPosition', 'eventCount', state->'eventCount') AS head
+         FROM ${t.states} WHERE story_id = ANY($1::uuid[])`,
+      [storyIds],
     );
     for (const r of loaded.rows) {
       const hit = cache.get(r.story_id);
