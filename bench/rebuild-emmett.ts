@@ -133,7 +133,9 @@ export async function emmettRebuild(baseUrl: string, stories: NewEvent[][], runs
     await pool.end().catch(() => undefined);
     await store.close().catch(() => undefined);
     await endAllPools().catch(() => undefined); // Emmett's consumers open pools of their own (dumbo)
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+    // No FORCE here: terminating a connection an Emmett pool still holds makes that pool emit an
+    // unhandled 'error' and kills this process. Left behind if still in use; the next run drops it first.
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}"`).catch(() => undefined);
     await admin.end();
   }
 }
