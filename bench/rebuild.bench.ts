@@ -4,15 +4,20 @@
  * events, then rebuilds `runs` times; reports events/s (median) and where
  * the time goes (gap-safe read incl. upcast + zod validation, evolve, writes).
  * Target: >= 50,000 events/s.
- * Run: `node -r ./bench/swc-hook.js bench/rebuild.bench.ts [stories] [perStory] [runs]`.
+ * Then ours vs Emmett's projection rebuild on the same events (bench/rebuild-emmett.ts).
+ * Run: `node -r ./bench/swc-hook.js bench/rebuild.bench.ts [stories] [perStory] [runs] [emmettEvents] [emmettRuns]`.
  */
 import { writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Checkpoint, checkpointOf, createTestSchema, PgEventLog, START_CHECKPOINT } from '@timeline/event-log';
-import { foldTimelineBatch, rebuildTimeline } from '@timeline/read-model';
+import { readTimelineEvents, rebuildTimeline } from '@timeline/read-model';
+import type { StoredEvent } from '@timeline/events';
+import { Session } from 'node:inspector/promises';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
-import type { StoryTimeline } from '@timeline/timeline';
+import { evolve, initialState, StoryTimeline } from '@timeline/timeline';
 import { syntheticStory } from '../test/support/synthetic-story';
+import { emmettRebuild, waitGapSafe } from './rebuild-emmett';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -20,32 +25,48 @@ async function main() {
   const stories = Number(process.argv[2] ?? 10);
   const perStory = Number(process.argv[3] ?? 10_000);
   const runs = Number(process.argv[4] ?? 3);
-  const db = await createTestSchema({ migrations: ALL_MIGRATIONS, poolMax: 4 });
+  // Emmett comparison: one story of this many events rebuilt by both stores, `emmettRuns` times each; 0 = skip.
+  // Small: Emmett 0.42's projector hands the projection one event per call, one transaction each (~15-50 events/s here).
+  const emmettEvents = Number(process.argv[5] ?? 1000);
+  const emmettRuns = Number(process.argv[6] ?? 3);
+  const db = await createTestSchema({ migrations: ALL_MIGRATIONS, poolMax: 6 });
   try {
     const log = new PgEventLog(db.pool, { schema: db.schema });
-    for (let k = 0; k < stories; k++) {
-      const s = syntheticStory({ key: `rebuild-${k}`, events: perStory });
-      for (let i = 0; i < s.events.length; i += 1000) await log.append(s.events.slice(i, i + 1000));
-    }
+    // Load with 4 appenders in parallel (one story each at a time: streams never contend).
+    let nextStory = 0;
+    const loader = async () => {
+      for (let k = nextStory++; k < stories; k = nextStory++) {
+        const s = syntheticStory({ key: `rebuild-${k}`, events: perStory });
+        for (let i = 0; i < s.events.length; i += 1000) await log.append(s.events.slice(i, i + 1000));
+      }
+    };
+    const l0 = performance.now();
+    await Promise.all([loader(), loader(), loader(), loader()]);
+    console.error(`loaded ${stories * perStory} events in ${Math.round(performance.now() - l0)} ms`);
     await db.pool.query(`ANALYZE "${db.schema}".events`);
     const total = stories * perStory;
+    await waitGapSafe(db.pool, `"${db.schema}".events`, total);
 
-    // Where the time goes: the same gap-safe read alone, then the fold alone.
+    // Where the time goes: the rebuild's own gap-safe read (pages of 20,000) alone, then the fold alone.
     let cp: Checkpoint = START_CHECKPOINT;
-    const all = [];
+    const all: StoredEvent[] = [];
     const r0 = performance.now();
     for (;;) {
-      const ev = await log.readAllGapSafe(cp, 5000);
+      const ev = await readTimelineEvents(db.pool, db.schema, cp, 20_000);
+      for (const e of ev) all.push(e);
       if (!ev.length) break;
-      all.push(...ev);
       cp = checkpointOf(ev[ev.length - 1]);
     }
     const readMs = performance.now() - r0;
     const f0 = performance.now();
     const states = new Map<string, StoryTimeline>();
-    for (let i = 0; i < all.length; i += 5000) foldTimelineBatch(states, all.slice(i, i + 5000));
+    for (const e of all) {
+      const id = (e.data as { storyId: string }).storyId;
+      states.set(id, evolve(states.get(id) ?? initialState(id), e));
+    }
     const foldMs = performance.now() - f0;
     all.length = 0;
+    states.clear();
 
     // Time every SQL statement the rebuild sends, by its first words (where the database time goes).
     const sqlMs: Record<string, number> = {};
@@ -60,12 +81,16 @@ async function main() {
       if ((c as unknown as { timed?: boolean }).timed) return c;
       (c as unknown as { timed?: boolean }).timed = true;
       const q = c.query.bind(c) as (...a: unknown[]) => Promise<unknown>;
-      (c as unknown as { query: unknown }).query = async (...a: unknown[]) => {
+      (c as unknown as { query: unknown }).query = (...a: unknown[]) => {
+        if (a[0] && typeof (a[0] as { submit?: unknown }).submit === 'function') return q(...a); // a COPY stream: pass through
+        return timed(a);
+      };
+      const timed = async (a: unknown[]) => {
         const t = performance.now();
         try {
           return await q(...a);
         } finally {
-          const sql = typeof a[0] === 'string' ? a[0] : '';
+          const sql = typeof a[0] === 'string' ? a[0] : ((a[0] as { text?: string })?.text ?? '');
           const m = /^\s*(INSERT INTO \S+|SELECT|ALTER|UPDATE|DELETE|BEGIN|COMMIT|SET|CREATE|DROP)/.exec(sql);
           const k = (m?.[1] ?? sql.slice(0, 20)).replace(/"[^"]+"\./, '');
           sqlMs[k] = (sqlMs[k] ?? 0) + performance.now() - t;
@@ -75,12 +100,52 @@ async function main() {
     };
     const rates: number[] = [];
     const reports = [];
+    // REBUILD_CPU_PROF=<file.cpuprofile>: V8 CPU profile of the rebuild runs only (not the load), for bench/profile-top.js.
+    const prof = process.env.REBUILD_CPU_PROF ? new Session() : null;
+    if (prof) {
+      prof.connect();
+      await prof.post('Profiler.enable');
+      await prof.post('Profiler.start');
+    }
     for (let i = 0; i < runs; i++) {
+      const heap0 = process.memoryUsage().rss;
       const r = await rebuildTimeline(db.pool, log, { schema: db.schema });
       rates.push(r.eventsPerSecond);
-      reports.push({ events: r.events, durationMs: r.durationMs, switchMs: r.switchMs, eventsPerSecond: r.eventsPerSecond });
+      reports.push({ events: r.events, durationMs: r.durationMs, switchMs: r.switchMs, eventsPerSecond: r.eventsPerSecond, rssMb: Math.round(Math.max(heap0, process.memoryUsage().rss) / 1e6) });
+    }
+    if (prof) {
+      const { profile } = await prof.post('Profiler.stop');
+      writeFileSync(process.env.REBUILD_CPU_PROF!, JSON.stringify(profile));
+      prof.disconnect();
     }
     const med = median(reports.map((r) => r.durationMs));
+
+    // Ours vs Emmett on the same events (the first `emmettStories` stories), each store in its own database/schema.
+    let emmett: Record<string, unknown> | null = null;
+    if (emmettEvents > 0 && emmettRuns > 0) {
+      const subset = [syntheticStory({ key: 'rebuild-emmett', events: emmettEvents }).events];
+      const db2 = await createTestSchema({ migrations: ALL_MIGRATIONS, poolMax: 6 });
+      const ours: number[] = [];
+      try {
+        const log2 = new PgEventLog(db2.pool, { schema: db2.schema });
+        for (const evs of subset) for (let i = 0; i < evs.length; i += 1000) await log2.append(evs.slice(i, i + 1000));
+        await db2.pool.query(`ANALYZE "${db2.schema}".events`);
+        await waitGapSafe(db2.pool, `"${db2.schema}".events`, subset.reduce((n, e) => n + e.length, 0));
+        for (let i = 0; i < emmettRuns; i++) ours.push((await rebuildTimeline(db2.pool, log2, { schema: db2.schema })).eventsPerSecond);
+      } finally {
+        await db2.drop();
+      }
+      const em = await emmettRebuild(process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test', subset, emmettRuns);
+      emmett = {
+        events: em.events,
+        version: '@event-driven-io/emmett-postgresql 0.42.0, rebuildPostgreSQLProjections, pull batch 1000',
+        emmettEventsPerSecond: em.rates,
+        emmettDurationsMs: em.durationsMs,
+        emmettLoadMs: em.loadMs,
+        oursEventsPerSecond: ours,
+        ratio: +(median(ours) / median(em.rates)).toFixed(2),
+      };
+    }
     const result = {
       bench: 'rebuild of the timeline read model',
       events: total,
@@ -94,12 +159,17 @@ async function main() {
         writesAndRest: Math.round(med - readMs - foldMs),
       },
       sqlMsAllRunsOnPoolClients: Object.fromEntries(Object.entries(sqlMs).map(([k, v]) => [k, Math.round(v)]).sort((a, b) => (b[1] as number) - (a[1] as number))),
+      emmett,
       targetEventsPerSecond: 50_000,
+      loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
       node: process.version,
       at: new Date().toISOString(),
     };
     console.log(JSON.stringify(result, null, 2));
     writeFileSync(path.join(__dirname, 'results', 'rebuild.json'), JSON.stringify(result, null, 2) + '\n');
+  } catch (err) {
+    console.error(err);
+    throw err;
   } finally {
     await db.drop();
   }

@@ -1,6 +1,6 @@
 import {
-  BoundError, diffTimeline, DiffOrderError, readRawEvent, ReplayBound, replayStory, ReplayResult, replaySummary, statementHistory,
-  StatementHistory, TimelineDiff,
+  BoundError, diffTimeline, DiffOrderError, ReplayBound, ReplaySnapshot, replayStory, ReplayResult, replaySummary, snapshotServes,
+  statementHistory, StatementHistory, TimelineDiff,
 } from '@timeline/audit';
 import { StoredEvent, storyStream } from '@timeline/events';
 import type { PgEventLog, VerifyReport } from '@timeline/event-log';
@@ -26,36 +26,25 @@ export class AuditBadRequestError extends Error {
  * read-model tables); verification recomputes the hash chains.
  */
 export class AuditService {
-  private readonly cache = new ValidatedEventCache();
+  /** Folded states of recent as-of replays, per story (see asOf). */
+  private readonly snapshots = new Map<string, ReplaySnapshot>();
 
   constructor(
     private readonly log: PgEventLog,
     private readonly q: AuditQueries,
+    /** Stories whose last as-of state is kept (least recently used dropped). */
+    private readonly maxSnapshots = 32,
   ) {}
 
-  /** The story's stream, upcast and validated, bounded in SQL where the bound allows. */
-  private async stream(storyId: string, bound: ReplayBound): Promise<StoredEvent[]> {
+  private static sqlBound(bound: ReplayBound): { toGlobalPosition?: string; asOf?: string } {
+    return bound.kind === 'position' ? { toGlobalPosition: bound.globalPosition } : bound.kind === 'time' ? { asOf: bound.asOf } : {};
+  }
+
+  /** The story's stream within the bound, one query (AuditQueries.replayEvents). @throws AuditNotFoundError for an unknown story. */
+  private async stream(storyId: string, bound: ReplayBound, afterStreamPosition = 0): Promise<StoredEvent[]> {
     const streamId = storyStream(storyId);
-    const bounds = bound.kind === 'position' ? { toGlobalPosition: bound.globalPosition } : bound.kind === 'time' ? { asOf: bound.asOf } : {};
-    const index = await this.q.replayIndex(streamId, bounds);
-    // The same read path as the log's (upcast, then validate), without the item text evolve never reads,
-    // memoized per (event id, chain hash): see ValidatedEventCache.
-    const missing = index.filter((r) => !this.cache.has(r.eventId, r.hash)).map((r) => r.eventId);
-    // Many misses (a cold story): one bounded scan beats a lookup by ids.
-    const data =
-      missing.length > 200 && missing.length > index.length / 4
-        ? new Map((await this.q.replayRows(streamId, bounds)).map((r) => [r.eventId, { data: r.data, metadata: r.metadata }]))
-        : await this.q.replayData(missing);
-    const events = index.map((r) => {
-      const hit = this.cache.get(r.eventId, r.hash);
-      if (hit) return { ...hit, streamPosition: r.streamPosition, globalPosition: r.globalPosition, transactionId: r.transactionId, recordedAt: r.recordedAt, prevHash: r.prevHash } as StoredEvent;
-      const d = data.get(r.eventId);
-      if (!d) throw new Error(`event ${r.eventId} vanished from the log during the read`);
-      const e = readRawEvent({ ...r, ...d });
-      this.cache.set(r.eventId, r.hash, e);
-      return e;
-    });
-    if (events.length === 0) {
+    const events = await this.q.replayEvents(streamId, AuditService.sqlBound(bound), afterStreamPosition);
+    if (events.length === 0 && afterStreamPosition === 0) {
       const head = await this.q.streamHead(streamId);
       if (!head || head.position === 0) throw new AuditNotFoundError(`no story ${storyId}`);
     }
@@ -63,11 +52,25 @@ export class AuditService {
   }
 
   /**
-   * Replay one story up to a bound.
+   * Replay one story up to a bound. Snapshots: the folded state each replay
+   * reaches is kept per story (the last one, for `maxSnapshots` stories);
+   * the next replay whose bound covers every event of that prefix
+   * (snapshotServes) reads only the events after it and folds them on a
+   * copy, with the same `evolve`, so the answer is the one a replay from
+   * the start gives (the fold is deterministic and the log append-only; a
+   * row edited behind the writer's back is `audit verify`'s business). An
+   * earlier moment than the snapshot's replays from the start.
    * @throws AuditNotFoundError when the story's stream has no events at all.
    */
   async asOf(storyId: string, bound: ReplayBound): Promise<ReplayResult> {
-    return replayStory(storyId, await this.stream(storyId, bound), bound);
+    const snap = this.snapshots.get(storyId);
+    const from = snap && snapshotServes(snap, bound) ? snap : undefined;
+    const events = await this.stream(storyId, bound, from?.reflects.streamPosition ?? 0);
+    const r = replayStory(storyId, events, bound, from);
+    this.snapshots.delete(storyId);
+    this.snapshots.set(storyId, r.snapshot);
+    while (this.snapshots.size > this.maxSnapshots) this.snapshots.delete(this.snapshots.keys().next().value!);
+    return r;
   }
 
   /** As-of answer in the API's shape: `{ story, statements, reflects }`. */
@@ -108,30 +111,6 @@ export class AuditService {
     const report = await this.log.verifyChains();
     const durationMs = Math.round(performance.now() - t0);
     return { ...report, durationMs, eventsPerSecond: durationMs > 0 ? Math.round((report.eventsChecked * 1000) / durationMs) : report.eventsChecked };
-  }
-}
-
-/**
- * Upcast-and-validated events by (event id, chain hash), at most `max` (oldest
- * dropped first). Validation is a pure function of the stored row, and the log
- * is append-only with a hash over every row's content, so a row seen again
- * with the same id and hash needs no second validation: as-of replays of a
- * story after the first skip fetching and validating its data (the bulk of
- * their time). A row edited behind the writer's back is not this cache's
- * business: `audit verify` reports it either way.
- */
-export class ValidatedEventCache {
-  private readonly map = new Map<string, StoredEvent>();
-  constructor(private readonly max = 200_000) {}
-  has(eventId: string, hash: string): boolean {
-    return this.map.has(`${eventId}:${hash}`);
-  }
-  get(eventId: string, hash: string): StoredEvent | undefined {
-    return this.map.get(`${eventId}:${hash}`);
-  }
-  set(eventId: string, hash: string, e: StoredEvent): void {
-    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
-    this.map.set(`${eventId}:${hash}`, e);
   }
 }
 

@@ -35,36 +35,81 @@ export interface ReplayResult {
  * Number of leading events (in stream order) within the bound. Replay folds a
  * PREFIX of the stream: it stops at the first event past the bound, so a
  * clock that stepped back can never fold an event without its predecessors.
+ * It also stops at a hole in the stream positions (an event the caller's
+ * SQL bound left out, e.g. one recorded by a clock that stepped back): the
+ * rows after the hole are not a prefix.
+ * @param afterStreamPosition stream position just before events[0] (0 = events start the stream; a snapshot's position otherwise).
  */
-export function prefixLength(events: readonly StoredEvent[], bound: ReplayBound): number {
-  if (bound.kind === 'head') return events.length;
+export function prefixLength(events: readonly StoredEvent[], bound: ReplayBound, afterStreamPosition?: number): number {
   let n = 0;
-  while (n < events.length && withinBound(events[n], bound)) n++;
+  let prev = afterStreamPosition;
+  while (n < events.length && withinBound(events[n], bound)) {
+    const pos = events[n].streamPosition;
+    if (prev !== undefined && pos !== undefined && pos !== prev + 1) break;
+    prev = pos;
+    n++;
+  }
   return n;
+}
+
+/**
+ * A folded state at a prefix of a stream, to continue a replay from
+ * (snapshot: the same state `evolve` reaches from the start). `maxRecordedAt`
+ * / `maxGlobalPosition` are the largest of the prefix's events: the snapshot
+ * serves a bound only if every event of the prefix is within it.
+ */
+export interface ReplaySnapshot {
+  readonly state: StoryTimeline;
+  readonly reflects: Omit<ReplayPoint, 'requested'>;
+  readonly maxRecordedAt: string | null;
+  readonly maxGlobalPosition: string;
+}
+
+/** Whether every event folded into the snapshot lies within the bound (so replay may continue from it). */
+export function snapshotServes(s: ReplaySnapshot, bound: ReplayBound): boolean {
+  if (s.reflects.eventCount === 0) return true;
+  return withinBound({ globalPosition: s.maxGlobalPosition, recordedAt: s.maxRecordedAt ?? '' }, bound);
 }
 
 /**
  * Replay a story: fold the stream's events within `bound` with the same
  * `evolve` the projector uses (so the answer is the computation the live
  * read model did at that point), then list the timeline.
- * @param events the story stream in stream-position order (upcast and validated, as PgEventLog.readStream returns them).
+ * @param events the story stream in stream-position order (upcast, as PgEventLog.readStream returns them);
+ *   with `from`, the events AFTER the snapshot's stream position.
+ * @param from a snapshot (snapshotServes must hold for `bound`); its state is never mutated (cloned
+ *   when events are folded on top; shared, read-only, when none are).
+ * @returns the result and `snapshot`, the state this replay reached (for the next one).
  */
-export function replayStory(storyId: string, events: readonly StoredEvent[], bound: ReplayBound = { kind: 'head' }): ReplayResult {
-  const n = prefixLength(events, bound);
-  let state = initialState(storyId);
-  for (let i = 0; i < n; i++) state = evolve(state, events[i]);
+export function replayStory(
+  storyId: string,
+  events: readonly StoredEvent[],
+  bound: ReplayBound = { kind: 'head' },
+  from?: ReplaySnapshot,
+): ReplayResult & { snapshot: ReplaySnapshot } {
+  const n = prefixLength(events, bound, from ? from.reflects.streamPosition : undefined);
+  let state = from ? (n > 0 ? structuredClone(from.state) : from.state) : initialState(storyId);
+  let maxRecordedAt = from?.maxRecordedAt ?? null;
+  let maxGlobal = from ? BigInt(from.maxGlobalPosition) : 0n;
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    state = evolve(state, e);
+    if (maxRecordedAt === null || e.recordedAt > maxRecordedAt) maxRecordedAt = e.recordedAt;
+    const g = BigInt(e.globalPosition);
+    if (g > maxGlobal) maxGlobal = g;
+  }
   const last = n > 0 ? events[n - 1] : undefined;
+  const reflects = last
+    ? { globalPosition: last.globalPosition, streamPosition: last.streamPosition ?? 0, recordedAt: last.recordedAt ?? null, eventCount: (from?.reflects.eventCount ?? 0) + n }
+    : from
+      ? from.reflects
+      : { globalPosition: '0', streamPosition: 0, recordedAt: null, eventCount: 0 };
   return {
     storyId,
     state,
     entries: timelineEntries(state),
-    reflects: {
-      requested: describeBound(bound),
-      globalPosition: last?.globalPosition ?? '0',
-      streamPosition: last?.streamPosition ?? 0,
-      recordedAt: last?.recordedAt ?? null,
-      eventCount: n,
-    },
+    reflects: { requested: describeBound(bound), ...reflects },
+    snapshot: { state, reflects, maxRecordedAt, maxGlobalPosition: String(maxGlobal) },
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
+import type { StoredEvent } from '@timeline/events';
 import { HeadsDigest, quoteSchema } from '@timeline/event-log';
+import { decodeStoredRow, STORED_ROW_COLUMNS, StoredRow } from './log-read';
 
 /** A stored row exactly as hashed (no upcasting): what audit bundles export. */
 export interface RawEventRow {
@@ -97,6 +99,34 @@ export class AuditQueries {
       params,
     );
     return r.rows;
+  }
+
+  /**
+   * A stream's events for as-of replay, in stream-position order, in ONE
+   * query (array rows), bounded in SQL (inclusive): `toGlobalPosition`
+   * (decimal string) and/or `asOf` (ISO instant on recorded_at), and only
+   * after `afterStreamPosition` (a replay snapshot's position; default 0).
+   * Decoded by decodeStoredRow: current-version rows as stored (validated at
+   * append), older ones upcast and validated.
+   * @throws Error naming the position of a row that cannot be upcast or fails validation.
+   */
+  async replayEvents(streamId: string, bound: { toGlobalPosition?: string; asOf?: string } = {}, afterStreamPosition = 0): Promise<StoredEvent[]> {
+    const where = ['e.stream_id = $1', 'e.stream_position > $2'];
+    const params: unknown[] = [streamId, afterStreamPosition];
+    if (bound.toGlobalPosition !== undefined) {
+      params.push(bound.toGlobalPosition);
+      where.push(`e.global_position <= $${params.length}::bigint`);
+    }
+    if (bound.asOf !== undefined) {
+      params.push(bound.asOf);
+      where.push(`e.recorded_at <= $${params.length}::timestamptz`);
+    }
+    const r = await this.pool.query<StoredRow>({
+      text: `SELECT ${STORED_ROW_COLUMNS} FROM ${this.s}.events AS e WHERE ${where.join(' AND ')} ORDER BY e.stream_position`,
+      values: params,
+      rowMode: 'array',
+    });
+    return r.rows.map(decodeStoredRow);
   }
 
   /**

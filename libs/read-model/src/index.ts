@@ -5,3 +5,4 @@ export * from './audit.queries';
 export * from './timeline.rebuild';
 export * from './timeline.query';
 export * from './poison';
+export * from './log-read';

@@ -3,6 +3,7 @@ import type { StoredEvent, TimelineEvent } from '@timeline/events';
 import { checkpointOf, PgEventLog, quoteSchema } from '@timeline/event-log';
 import { evolve, initialState, saidAtSortKey, StoryTimeline, TimelineStatement, touchedStatements } from '@timeline/timeline';
 import { updateStorySignature, StorySignature, ExtractedStatement } from '@timeline/extraction';
+import { readTimelineEvents } from './log-read';
 
 /** Name of the timeline projection's checkpoint row. */
 export const TIMELINE_PROJECTION = 'timeline';
@@ -85,6 +86,16 @@ export interface ProjectionStep {
  */
 export class TimelineProjection {
   private readonly t: RmTables;
+  /**
+   * Folded states of recently touched stories, as this instance last
+   * committed them (at most STATE_CACHE_MAX, least recently touched dropped).
+   * Used only when the stored state row still says the same
+   * lastGlobalPosition and eventCount (the fold is deterministic, so equal
+   * positions mean equal states, even across a rebuild's table swap);
+   * otherwise the state is loaded. Cleared when a step fails (evolve mutates
+   * states in place, and the rolled-back fold must not survive).
+   */
+  private readonly cache = new Map<string, StoryTimeline>();
 
   constructor(
     private readonly pool: Pool,
@@ -114,7 +125,7 @@ export class TimelineProjection {
         return { applied: 0, stories: [], position: '0' };
       }
       const cp = await this.log.getCheckpoint(this.name, client);
-      const events = await this.log.readAllGapSafe(cp, opts.limit ?? this.opts.batchSize, client);
+      const events = await readTimelineEvents(client, this.opts.schema, cp, opts.limit ?? this.opts.batchSize);
       if (events.length === 0) {
         await client.query('ROLLBACK');
         return { applied: 0, stories: [], position: cp.globalPosition };
@@ -124,6 +135,7 @@ export class TimelineProjection {
       await client.query('COMMIT');
       return { applied: events.length, stories, position: events[events.length - 1].globalPosition };
     } catch (err) {
+      this.cache.clear();
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
@@ -134,20 +146,74 @@ export class TimelineProjection {
   /** Fold events into the stored states and write the touched rows. */
   private async apply(client: PoolClient, events: StoredEvent[]): Promise<string[]> {
     const storyIds = [...new Set(events.map((e) => (e as StoredEvent<TimelineEvent>).data.storyId))];
-    const states = await loadStoryStates(client, this.t, storyIds);
+    const states = await loadStoryStates(client, this.t, storyIds, this.cache);
     const batch = foldTimelineBatch(states, events);
     await writeTimelineRows(client, this.t, states, batch);
+    for (const id of batch.stories) {
+      this.cache.delete(id); // re-insert: most recently touched last
+      this.cache.set(id, states.get(id)!);
+    }
+    while (this.cache.size > STATE_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
     return [...batch.stories];
   }
 }
 
-/** The stored states of some stories (absent stories are simply missing from the map). */
-export async function loadStoryStates(client: Pick<PoolClient, 'query'>, t: RmTables, storyIds: string[]): Promise<Map<string, StoryTimeline>> {
-  const loaded = await client.query<{ story_id: string; state: StoryTimeline }>(
-    `SELECT story_id, state FROM ${t.states} WHERE story_id = ANY($1::uuid[])`,
-    [storyIds],
-  );
-  return new Map(loaded.rows.map((r) => [r.story_id, r.state]));
+/** Stories whose folded state a TimelineProjection keeps in memory between steps. */
+export const STATE_CACHE_MAX = 2000;
+
+/**
+ * The stored states of some stories (absent stories are simply missing from
+ * the map). `rm_story_states.state` holds the state WITHOUT its statements
+ * (each statement's document is its `rm_statements.doc`, stored once, not
+ * twice; same table shapes, no migration); they are read back from
+ * `rm_statements`. A state stored whole by older code is used as it is.
+ * @param cache states the caller folded and committed before; one is used
+ *   instead of a load when the stored row has the same lastGlobalPosition and eventCount.
+ */
+export async function loadStoryStates(
+  client: Pick<PoolClient, 'query'>,
+  t: RmTables,
+  storyIds: string[],
+  cache?: ReadonlyMap<string, StoryTimeline>,
+): Promise<Map<string, StoryTimeline>> {
+  const out = new Map<string, StoryTimeline>();
+  const toLoad: string[] = cache?.size ? [] : storyIds;
+  if (cache?.size) {
+    const loaded = await client.query<{ story_id: string; head: { lastGlobalPosition: string; eventCount: number } }>(
+      `SELECT story_id::text AS story_id, jsonb_build_object('lastGlobalPosition', state->'lastGlobalPosition', 'eventCount', state->'eventCount') AS head
+         FROM ${t.states} WHERE story_id = ANY($1::uuid[])`,
+      [storyIds],
+    );
+    for (const r of loaded.rows) {
+      const hit = cache.get(r.story_id);
+      if (hit && hit.lastGlobalPosition === r.head.lastGlobalPosition && hit.eventCount === r.head.eventCount) out.set(r.story_id, hit);
+      else toLoad.push(r.story_id);
+    }
+  }
+  if (!toLoad.length) return out;
+  const states = await client.query<{ story_id: string; state: StoryTimeline }>(`SELECT story_id::text AS story_id, state FROM ${t.states} WHERE story_id = ANY($1::uuid[])`, [toLoad]);
+  const partial: string[] = [];
+  for (const r of states.rows) {
+    if (!r.state.statements) {
+      r.state.statements = {};
+      partial.push(r.story_id);
+    }
+    out.set(r.story_id, r.state);
+  }
+  if (partial.length) {
+    const docs = await client.query<{ story_id: string; doc: TimelineStatement }>(
+      `SELECT story_id::text AS story_id, doc FROM ${t.statements} WHERE story_id = ANY($1::uuid[])`,
+      [partial],
+    );
+    for (const r of docs.rows) out.get(r.story_id)!.statements[r.doc.statementId] = r.doc;
+  }
+  return out;
+}
+
+/** A state as stored in rm_story_states: everything but the statements (they are rm_statements.doc). */
+export function storedStateJson(state: StoryTimeline): string {
+  const { statements: _omitted, ...rest } = state;
+  return JSON.stringify(rest);
 }
 
 /**
@@ -253,7 +319,7 @@ export async function writeTimelineRows(client: Pick<PoolClient, 'query'>, t: Rm
     const state = states.get(storyId)!;
     const active = Object.values(state.statements).filter((st) => st.status === 'active');
     const keys = active.map(saidAtSortKey).sort();
-    stateDocs.push(JSON.stringify(state));
+    stateDocs.push(storedStateJson(state));
     const sig = signatures.get(storyId);
     rows.push([
       storyId,

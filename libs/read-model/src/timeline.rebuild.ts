@@ -1,14 +1,20 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
-import type { StoredEvent } from '@timeline/events';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { StoredEvent, TimelineEvent } from '@timeline/events';
 import { Checkpoint, checkpointOf, PgEventLog, quoteSchema, START_CHECKPOINT } from '@timeline/event-log';
-import type { StoryTimeline } from '@timeline/timeline';
+import { updateStorySignature, StorySignature } from '@timeline/extraction';
+import { evolve, initialState, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import { readTimelineEvents } from './log-read';
 import {
-  FoldedBatch, foldTimelineBatch, projectionLockKey, READ_MODEL_TABLES, rmTables, TIMELINE_PROJECTION, writeTimelineRows,
+  asExtracted, foldTimelineBatch, projectionLockKey, READ_MODEL_TABLES, RmTables, rmTables, storedStateJson, TIMELINE_PROJECTION, writeTimelineRows,
 } from './timeline.projection';
 
 /** Progress of a rebuild, reported after every batch. */
 export interface RebuildProgress {
-  readonly phase: 'bulk' | 'switch' | 'done';
+  /** bulk: reading and folding the log; write: COPY of the folded rows; index: building indexes; switch; done. */
+  readonly phase: 'bulk' | 'write' | 'index' | 'switch' | 'done';
   readonly generation: number;
   /** Events folded into the new generation so far. */
   readonly applied: number;
@@ -23,10 +29,8 @@ export interface RebuildOptions {
   schema: string;
   /** Only `timeline` exists (default). */
   projection?: string;
-  /** Events per gap-safe read (default 5000). */
+  /** Events per gap-safe read (default 20,000). */
   batchSize?: number;
-  /** Write the touched rows every this many events (default 50,000). States stay in memory in between. */
-  flushEvery?: number;
   /** lock_timeout of the switch transaction, ms (default 10,000); the switch is retried up to 3 times. */
   lockTimeoutMs?: number;
   /** Keep the previous generation's tables (renamed `rm_*_g<n>`) instead of dropping them. */
@@ -59,10 +63,13 @@ export interface RebuildReport {
  * 1. A new generation n gets empty tables `rm_*_g<n>` (LIKE the serving ones)
  *    and a row in `rm_generations` (status building). Leftovers of a crashed
  *    rebuild are dropped first.
- * 2. Bulk: the log is read gap-safely from the start in short transactions
- *    (never one long one: its xid would hold back every gap-safe reader,
- *    the live projector included), folded with the shared `evolve` into
- *    in-memory states, and written every `flushEvery` events. The serving
+ * 2. Bulk: the log is read gap-safely from the start in pages of
+ *    `batchSize` events, each its own short query (never one long
+ *    transaction: it would hold back every gap-safe reader, the live
+ *    projector included), the next page read while this one folds with the
+ *    shared `evolve` into in-memory states; item versions are COPYed as
+ *    they come; at the end every table's final rows are COPYed once into the
+ *    index-less generation tables, then the indexes are built. The serving
  *    tables and the live projector are untouched meanwhile.
  * 3. Switch, in ONE transaction: take the live projection's advisory lock
  *    (blocking: the running projector's next step finds it taken and waits
@@ -101,56 +108,55 @@ export async function rebuildTimeline(pool: Pool, log: PgEventLog, opts: Rebuild
 
 async function rebuild(pool: Pool, log: PgEventLog, opts: RebuildOptions, projection: string): Promise<RebuildReport> {
   const q = quoteSchema(opts.schema);
-  const batchSize = opts.batchSize ?? 5000;
-  const flushEvery = opts.flushEvery ?? 50_000;
+  const batchSize = opts.batchSize ?? 20_000;
   const t0 = performance.now();
   const elapsed = () => Math.round(performance.now() - t0);
 
-  // 1. New generation.
-  const { generation, previous } = await prepareGeneration(pool, q, projection);
+  // 1. New generation (tables without indexes: they are built after the bulk load).
+  const { generation, previous, indexes } = await prepareGeneration(pool, q, opts.schema, projection);
   const suffix = `_g${generation}`;
   const next = rmTables(opts.schema, suffix);
   const genCheckpoint = `${projection}@g${generation}`;
   const countTotal = async () => Number((await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${q}.events`)).rows[0].n);
   let total = await countTotal();
 
-  // 2. Bulk.
+  // 2. Bulk: fold the whole log in memory, page by page (the next page is read while this one folds),
+  //    item versions COPYed as they come (short autocommitted COPYs, never one long transaction).
   const states = new Map<string, StoryTimeline>();
+  const items = new BulkItems();
   let cp: Checkpoint = START_CHECKPOINT;
   let applied = 0;
-  let pending: FoldedBatch | null = null;
-  let pendingCount = 0;
-  const flush = async () => {
-    if (!pending) return;
-    const batch = pending;
-    pending = null;
-    pendingCount = 0;
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await writeTimelineRows(client, next, states, batch);
-      await log.saveCheckpoint(genCheckpoint, cp, client);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  };
+  let pendingCopy: Promise<void> = Promise.resolve();
+  let page = readTimelineEvents(pool, opts.schema, cp, batchSize);
   for (;;) {
-    const events = await log.readAllGapSafe(cp, batchSize);
-    if (events.length) {
-      pending = foldTimelineBatch(states, events, pending ?? undefined);
-      pendingCount += events.length;
-      applied += events.length;
-      cp = checkpointOf(events[events.length - 1]);
-      if (applied > total) total = await countTotal();
-      opts.onProgress?.({ phase: 'bulk', generation, applied, total, elapsedMs: elapsed() });
+    const events = await page;
+    if (events.length) cp = checkpointOf(events[events.length - 1]);
+    const more = events.length >= batchSize; // short page: close to the head, the rest is folded inside the switch
+    if (more) page = readTimelineEvents(pool, opts.schema, cp, batchSize);
+    for (const ev of events) {
+      const storyId = (ev as StoredEvent<TimelineEvent>).data.storyId;
+      let st = states.get(storyId);
+      if (!st) states.set(storyId, (st = initialState(storyId)));
+      evolve(st, ev);
+      if (ev.type === 'WireItemRecorded') items.add(ev as StoredEvent<Extract<TimelineEvent, { type: 'WireItemRecorded' }>>);
     }
-    if (pendingCount >= flushEvery || events.length < batchSize) await flush();
-    if (events.length < batchSize) break; // close to the head: the rest is folded inside the switch
+    applied += events.length;
+    if (items.versionRows.length >= 5000 || !more) {
+      const rows = items.takeVersionRows();
+      await pendingCopy;
+      pendingCopy = copyRows(pool, next.itemVersions, ['uri', 'version', 'story_id', 'event_id', 'headline', 'body_text'], rows);
+      pendingCopy.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    }
+    if (applied > total) total = await countTotal();
+    opts.onProgress?.({ phase: 'bulk', generation, applied, total, elapsedMs: elapsed() });
+    if (!more) break;
   }
+  await pendingCopy;
+  opts.onProgress?.({ phase: 'write', generation, applied, total: Math.max(total, applied), elapsedMs: elapsed() });
+  await bulkWrite(pool, next, states, items);
+  opts.onProgress?.({ phase: 'index', generation, applied, total: Math.max(total, applied), elapsedMs: elapsed() });
+  await buildIndexes(pool, indexes, suffix);
+  await log.saveCheckpoint(genCheckpoint, cp, pool);
 
   // 3. Switch.
   let switchEvents = 0;
@@ -224,8 +230,25 @@ async function rebuild(pool: Pool, log: PgEventLog, opts: RebuildOptions, projec
   };
 }
 
-/** Drop leftovers of earlier rebuilds, then create the new generation's empty tables. */
-async function prepareGeneration(pool: Pool, q: string, projection: string): Promise<{ generation: number; previous: number }> {
+/** An index of a serving table, to be built on the generation's table after the bulk load. */
+interface IndexDef {
+  table: string;
+  name: string;
+  /** CREATE [UNIQUE] INDEX definition of the serving table (pg_get_indexdef). */
+  def: string;
+  /** 'p' primary key, 'u' unique constraint, null a plain index. */
+  constraint: 'p' | 'u' | null;
+}
+
+/**
+ * Drop leftovers of earlier rebuilds, then create the new generation's empty
+ * tables: LIKE the serving ones with defaults and constraints but WITHOUT
+ * indexes (a bulk load into indexed tables maintains every index row by row;
+ * building them afterwards is several times faster). Returns the serving
+ * tables' indexes, read from the catalog so indexes added by later
+ * migrations are rebuilt too.
+ */
+async function prepareGeneration(pool: Pool, q: string, schema: string, projection: string): Promise<{ generation: number; previous: number; indexes: IndexDef[] }> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -238,16 +261,67 @@ async function prepareGeneration(pool: Pool, q: string, projection: string): Pro
       await client.query(`DELETE FROM ${q}.checkpoints WHERE name = $1`, [`${projection}@g${g.generation}`]);
     }
     const generation = Math.max(...gens.rows.map((g) => g.generation)) + 1;
-    for (const t of READ_MODEL_TABLES) await client.query(`CREATE TABLE ${q}.${t}_g${generation} (LIKE ${q}.${t} INCLUDING ALL)`);
+    for (const t of READ_MODEL_TABLES) await client.query(`CREATE TABLE ${q}.${t}_g${generation} (LIKE ${q}.${t} INCLUDING ALL EXCLUDING INDEXES)`);
+    const idx = await client.query<{ table: string; name: string; def: string; contype: 'p' | 'u' | null }>(
+      `SELECT t.relname AS table, i.relname AS name, pg_get_indexdef(i.oid) AS def, c.contype
+         FROM pg_index x
+         JOIN pg_class i ON i.oid = x.indexrelid
+         JOIN pg_class t ON t.oid = x.indrelid
+         JOIN pg_namespace n ON n.oid = t.relnamespace
+         LEFT JOIN pg_constraint c ON c.conindid = i.oid AND c.conrelid = t.oid AND c.contype IN ('p', 'u')
+        WHERE n.nspname = $1 AND t.relname = ANY($2::text[])
+        ORDER BY t.relname, i.relname`,
+      [schema, [...READ_MODEL_TABLES]],
+    );
     await client.query(`INSERT INTO ${q}.rm_generations (projection, generation, status) VALUES ($1, $2, 'building')`, [projection, generation]);
     await client.query('COMMIT');
-    return { generation, previous: active.generation };
+    const indexes = idx.rows.map((r) => ({ table: r.table, name: r.name, def: r.def, constraint: r.contype }));
+    return { generation, previous: active.generation, indexes };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
     client.release();
   }
+}
+
+/**
+ * Build the serving tables' indexes on the generation's tables (named
+ * `<table><suffix>_<n>` / `<table><suffix>_pkey`), two tables at a time on
+ * separate connections, primary keys and unique constraints attached to
+ * their index. Autocommitted: each index is one short statement.
+ */
+async function buildIndexes(pool: Pool, indexes: IndexDef[], suffix: string): Promise<void> {
+  const byTable = new Map<string, IndexDef[]>();
+  for (const i of indexes) byTable.set(i.table, [...(byTable.get(i.table) ?? []), i]);
+  const tables = [...byTable.keys()];
+  const worker = async () => {
+    const client = await pool.connect();
+    try {
+      await client.query(`SET maintenance_work_mem = '128MB'`);
+      for (let t = tables.shift(); t !== undefined; t = tables.shift()) {
+        let n = 0;
+        for (const i of byTable.get(t)!) {
+          const name = i.constraint === 'p' ? `${t}${suffix}_pkey` : `${t}${suffix}_${++n}`;
+          const m = /^CREATE (UNIQUE )?INDEX \S+ ON (ONLY )?(\S+) (USING .*)$/.exec(i.def);
+          if (!m) throw new Error(`cannot rebuild index ${i.name}: unexpected definition ${i.def}`);
+          const table = `${m[3]}${suffix}`;
+          await client.query(`CREATE ${m[1] ?? ''}INDEX ${quoteIdent(name)} ON ${table} ${m[4]}`);
+          if (i.constraint) {
+            await client.query(`ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(name)} ${i.constraint === 'p' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(name)}`);
+          }
+        }
+      }
+    } finally {
+      await client.query(`RESET maintenance_work_mem`).catch(() => undefined);
+      client.release();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 async function dropGeneration(pool: Pool, q: string, generation: number): Promise<void> {
@@ -259,6 +333,156 @@ async function dropGeneration(pool: Pool, q: string, generation: number): Promis
     await client.query('COMMIT');
   } catch {
     await client.query('ROLLBACK').catch(() => undefined); // readers still on them: the next rebuild drops them
+  } finally {
+    client.release();
+  }
+}
+
+type ItemEvent = StoredEvent<Extract<TimelineEvent, { type: 'WireItemRecorded' }>>;
+
+/**
+ * What the bulk phase keeps of item events besides the folded states: the
+ * rm_item_versions rows not yet COPYed (first event per uri and version
+ * wins, as the projector's ON CONFLICT DO NOTHING), the story of each uri's
+ * latest item event (rm_items.story_id), and per story the item events in
+ * log order (the story signature is updated with them at the end, as one
+ * batch of writeTimelineRows would).
+ */
+class BulkItems {
+  versionRows: string[] = [];
+  private readonly seenVersions = new Set<string>();
+  readonly storyOfUri = new Map<string, string>();
+  readonly eventsOfStory = new Map<string, ItemEvent['data']['item'][]>();
+
+  add(e: ItemEvent): void {
+    const { item, storyId } = e.data;
+    const vk = `${item.uri}\u001f${item.version}`;
+    if (!this.seenVersions.has(vk)) {
+      this.seenVersions.add(vk);
+      this.versionRows.push(copyLine([item.uri, item.version, storyId, e.eventId, item.headline, item.body_text]));
+    }
+    this.storyOfUri.set(item.uri, storyId);
+    const list = this.eventsOfStory.get(storyId);
+    // Signatures read no item text: keep the item without body_text (it went to versionRows).
+    const light = { ...item, body_text: '' };
+    if (list) list.push(light);
+    else this.eventsOfStory.set(storyId, [light]);
+  }
+
+  takeVersionRows(): string[] {
+    const rows = this.versionRows;
+    this.versionRows = [];
+    return rows;
+  }
+}
+
+/**
+ * Write the folded states into the generation's empty tables with COPY
+ * (statements in two halves, story states, items, stories), three COPYs at a time. The rows
+ * are the ones writeTimelineRows would write for one batch holding the whole log.
+ */
+async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimeline>, items: BulkItems): Promise<void> {
+  // Statements (the bulk of the bytes) go in two COPYs on two connections: Postgres parses the jsonb of each on its own backend.
+  const all = [...states.values()];
+  const half = Math.ceil(all.length / 2);
+  const statementRows = function* (part: StoryTimeline[]): Generator<string> {
+    for (const state of part) {
+      for (const st of Object.values(state.statements)) {
+        const doc = JSON.stringify(st); // JSON.stringify escapes every control character: only backslashes need doubling
+        yield `${copyLine([st.statementId, state.storyId, st.status, saidAtSortKey(st), st.source.name, st.source.speakerId]).slice(0, -1)}\t${doc.indexOf('\\') < 0 ? doc : doc.replace(/\\/g, '\\\\')}\n`;
+      }
+    }
+  };
+  const stateRows = function* (): Generator<string> {
+    for (const state of states.values()) yield copyLine([state.storyId, storedStateJson(state)]);
+  };
+  const itemRows = function* (): Generator<string> {
+    for (const state of states.values()) {
+      for (const cur of Object.values(state.items)) {
+        if (items.storyOfUri.get(cur.uri) !== state.storyId) continue; // the uri's latest item event named another story
+        yield copyLine([cur.uri, state.storyId, cur.version, cur.pubstatus, cur.headline, cur.firstcreated, cur.versioncreated, cur.ednote]);
+      }
+    }
+  };
+  const storyRows = function* (): Generator<string> {
+    for (const state of states.values()) {
+      let sig: StorySignature | undefined;
+      const byItemVersion = new Map<string, TimelineStatement[]>();
+      for (const st of Object.values(state.statements)) {
+        const k = `${st.itemUri}\u001f${st.itemVersion}`;
+        const list = byItemVersion.get(k);
+        if (list) list.push(st);
+        else byItemVersion.set(k, [st]);
+      }
+      for (const item of items.eventsOfStory.get(state.storyId) ?? []) {
+        const cur = state.items[item.uri];
+        if (cur.version !== item.version || item.pubstatus !== 'usable') continue;
+        sig = updateStorySignature(sig, state.storyId, item, (byItemVersion.get(`${item.uri}\u001f${item.version}`) ?? []).map(asExtracted));
+      }
+      let active = 0;
+      let first: string | null = null;
+      let last: string | null = null;
+      for (const st of Object.values(state.statements)) {
+        if (st.status !== 'active') continue;
+        active++;
+        const k = saidAtSortKey(st);
+        if (first === null || k < first) first = k;
+        if (last === null || k > last) last = k;
+      }
+      const usable = Object.values(state.items).filter((i) => i.pubstatus === 'usable').length;
+      yield copyLine([state.storyId, state.title, usable, active, first, last, state.lastRecordedAt, state.lastGlobalPosition, sig ? JSON.stringify(sig) : null]);
+    }
+  };
+  await Promise.all([
+    copyRows(pool, t.statements, ['statement_id', 'story_id', 'status', 'sort_key', 'speaker', 'speaker_id', 'doc'], statementRows(all.slice(0, half))),
+    copyRows(pool, t.statements, ['statement_id', 'story_id', 'status', 'sort_key', 'speaker', 'speaker_id', 'doc'], statementRows(all.slice(half))),
+    (async () => {
+      await copyRows(pool, t.states, ['story_id', 'state'], stateRows());
+      await copyRows(pool, t.items, ['uri', 'story_id', 'version', 'pubstatus', 'headline', 'firstcreated', 'versioncreated', 'ednote'], itemRows());
+      await copyRows(pool, t.stories, [
+        'story_id', 'title', 'item_count', 'statement_count', 'first_said', 'last_said', 'updated_at', 'last_global_position', 'signature',
+      ], storyRows());
+    })(),
+  ]);
+}
+
+/** One line of COPY text format (tab-separated, `\N` = NULL, backslash escapes), newline-terminated. */
+export function copyLine(values: ReadonlyArray<string | number | null | undefined>): string {
+  let line = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i) line += '\t';
+    if (v === null || v === undefined) line += '\\N';
+    else if (typeof v === 'number') line += String(v);
+    else line += COPY_SPECIAL.test(v) ? v.replace(COPY_ESCAPES, (c) => COPY_ESCAPE[c]) : v;
+  }
+  return line + '\n';
+}
+const COPY_SPECIAL = /[\\\n\r\t]/;
+const COPY_ESCAPES = /[\\\n\r\t]/g;
+const COPY_ESCAPE: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * COPY lines (copyLine) into a table on a pool connection of its own, in
+ * ~256 kB chunks with back-pressure (pg-copy-streams). Autocommitted: one
+ * short transaction per call.
+ * @throws the database error (the COPY is rolled back whole).
+ */
+async function copyRows(pool: Pool, table: string, columns: string[], lines: Iterable<string>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const chunks = function* (): Generator<string> {
+      let buf = '';
+      for (const l of lines) {
+        buf += l;
+        if (buf.length >= 256 * 1024) {
+          yield buf;
+          buf = '';
+        }
+      }
+      if (buf) yield buf;
+    };
+    await pipeline(Readable.from(chunks(), { objectMode: false }), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
   } finally {
     client.release();
   }

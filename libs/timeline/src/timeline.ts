@@ -248,16 +248,23 @@ export function timelineEntries(state: StoryTimeline): TimelineEntry[] {
  * answers are the same computation.
  */
 export function withIncoming(statements: TimelineStatement[]): TimelineEntry[] {
-  const sorted = [...statements].sort(compareStatements);
+  // Sort keys computed once per statement, not once per comparison (same order as compareStatements).
+  const keyed = statements.map((s) => ({ s, k: saidAtSortKey(s) }));
+  keyed.sort((a, b) => (a.k !== b.k ? (a.k < b.k ? -1 : 1) : compareStatements(a.s, b.s)));
   const incoming = new Map<string, TimelineEntry['incoming']>();
-  for (const s of sorted) {
+  for (const { s } of keyed) {
     for (const r of s.relations) {
-      const list = incoming.get(r.target) ?? [];
-      list.push({ type: r.type, source: s.statementId });
-      incoming.set(r.target, list);
+      const list = incoming.get(r.target);
+      if (list) list.push({ type: r.type, source: s.statementId });
+      else incoming.set(r.target, [{ type: r.type, source: s.statementId }]);
     }
   }
-  return sorted.map((s) => ({ ...s, incoming: incoming.get(s.statementId) ?? [] }));
+  const out = new Array<TimelineEntry>(keyed.length);
+  for (let i = 0; i < keyed.length; i++) {
+    const s = keyed[i].s;
+    out[i] = { ...s, incoming: incoming.get(s.statementId) ?? [] };
+  }
+  return out;
 }
 
 /** Total order of statements on a timeline (said_at, item day, item uri, first mention offset, id). */
