@@ -5,13 +5,13 @@ import { TimelineProjection, TIMELINE_PROJECTION } from '@timeline/read-model';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
 import { ProjectorRunner } from './projector.runner';
 
-/** A PgEventLog that remembers every event its gap-safe reader returned (the projector's reads). */
-class RecordingLog extends PgEventLog {
+/** A TimelineProjection that remembers every event its gap-safe read returned (the projector's reads). */
+class RecordingProjection extends TimelineProjection {
   readonly read: StoredEvent[] = [];
   /** Completed reads (including empty ones). */
   calls = 0;
-  override async readAllGapSafe(after: Checkpoint, limit: number, client?: PoolClient): Promise<StoredEvent[]> {
-    const page = await super.readAllGapSafe(after, limit, client);
+  protected override async readEvents(client: PoolClient, after: Checkpoint, limit: number): Promise<StoredEvent[]> {
+    const page = await super.readEvents(client, after, limit);
     this.calls += 1;
     this.read.push(...page);
     return page;
@@ -61,8 +61,8 @@ describe('projector gap safety under concurrent out-of-order commits', () => {
   it('applies every event exactly once, per stream in order, while lower positions commit after higher ones', async () => {
     const seed = Number(process.env.GAP_SAFETY_SEED ?? Date.now() % 1_000_000);
     const rnd = prng(seed);
-    const log = new RecordingLog(db.pool, { schema: db.schema });
-    const projection = new TimelineProjection(db.pool, log, { schema: db.schema, batchSize: 50 });
+    const log = new PgEventLog(db.pool, { schema: db.schema });
+    const projection = new RecordingProjection(db.pool, log, { schema: db.schema, batchSize: 50 });
     const runners = [new ProjectorRunner(projection, 2), new ProjectorRunner(projection, 2)];
     const appended: NewEvent[] = [];
     /** Commits in the order they completed: the transaction's smallest global position. */
@@ -109,8 +109,13 @@ describe('projector gap safety under concurrent out-of-order commits', () => {
           // Hold until two transactions with HIGHER global positions have committed (or the workers are done),
           // and the projector has read twice since: a reader that passed over open transactions would now skip this one.
           while (commits.filter((p) => p > low).length < 2 && !workersDone) await sleep(2);
-          const calls = log.calls;
-          while (log.calls < calls + 2) await sleep(2);
+          // Bounded: a hold that never ends would keep this transaction open and stall every gap-safe reader on the server.
+          const calls = projection.calls;
+          const deadline = Date.now() + 20_000;
+          while (projection.calls < calls + 2) {
+            if (Date.now() > deadline) throw new Error(`seed ${seed}: the projector did not read twice within 20 s while the holdout held its transaction`);
+            await sleep(2);
+          }
         });
         const pos = BigInt(r.events[0].globalPosition);
         if (commits.slice(0, -1).some((p) => p > pos)) forcedInversions += 1;
@@ -125,8 +130,8 @@ describe('projector gap safety under concurrent out-of-order commits', () => {
       await Promise.all([workers, holdout()]);
       // Wait for the projector to reach every appended event.
       const end = Date.now() + 60_000;
-      while (new Set(log.read.map((e) => e.eventId)).size < appended.length) {
-        if (Date.now() > end) throw new Error(`seed ${seed}: the projector read ${log.read.length} of ${appended.length} events after 60 s`);
+      while (new Set(projection.read.map((e) => e.eventId)).size < appended.length) {
+        if (Date.now() > end) throw new Error(`seed ${seed}: the projector read ${projection.read.length} of ${appended.length} events after 60 s`);
         await sleep(20);
       }
     } finally {
@@ -141,11 +146,11 @@ describe('projector gap safety under concurrent out-of-order commits', () => {
     expect(inversions).toBeGreaterThan(0);
 
     // Exactly once: every appended id read once, nothing else, nothing twice.
-    const readIds = log.read.map((e) => e.eventId).sort();
+    const readIds = projection.read.map((e) => e.eventId).sort();
     expect({ seed, ids: readIds }).toEqual({ seed, ids: appended.map((e) => e.eventId).sort() });
     // Per stream, in stream-position order with no gap.
     const byStream = new Map<string, number[]>();
-    for (const e of log.read) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e.streamPosition]);
+    for (const e of projection.read) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e.streamPosition]);
     for (const [stream, positions] of byStream) expect({ stream, positions }).toEqual({ stream, positions: positions.map((_, i) => i + 1) });
     // The read model counted each event once, and the checkpoint is at the last event read.
     const counted = await db.pool.query<{ n: number }>(`SELECT coalesce(sum((state->>'eventCount')::int), 0)::int AS n FROM "${db.schema}".rm_story_states`);
@@ -153,6 +158,6 @@ describe('projector gap safety under concurrent out-of-order commits', () => {
     const items = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${db.schema}".rm_items`);
     expect(items.rows[0].n).toBe(total);
     const cp = await log.getCheckpoint(TIMELINE_PROJECTION);
-    expect(cp.globalPosition).toBe(log.read[log.read.length - 1].globalPosition);
+    expect(cp.globalPosition).toBe(projection.read[projection.read.length - 1].globalPosition);
   }, 120_000);
 });

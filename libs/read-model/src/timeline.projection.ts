@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { StoredEvent, TimelineEvent } from '@timeline/events';
-import { checkpointOf, PgEventLog, quoteSchema } from '@timeline/event-log';
+import { Checkpoint, checkpointOf, PgEventLog, quoteSchema } from '@timeline/event-log';
 import { evolve, initialState, saidAtSortKey, StoryTimeline, TimelineStatement, touchedStatements } from '@timeline/timeline';
 import { updateStorySignature, StorySignature, ExtractedStatement } from '@timeline/extraction';
 import { readTimelineEvents } from './log-read';
@@ -125,7 +125,7 @@ export class TimelineProjection {
         return { applied: 0, stories: [], position: '0' };
       }
       const cp = await this.log.getCheckpoint(this.name, client);
-      const events = await readTimelineEvents(client, this.opts.schema, cp, opts.limit ?? this.opts.batchSize);
+      const events = await this.readEvents(client, cp, opts.limit ?? this.opts.batchSize);
       if (events.length === 0) {
         await client.query('ROLLBACK');
         return { applied: 0, stories: [], position: cp.globalPosition };
@@ -141,6 +141,15 @@ export class TimelineProjection {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * The next events after `cp` in gap-safe order (`readTimelineEvents`: only
+   * transactions below the snapshot's xmin, ordered by (transaction_id, global_position)).
+   * A seam for tests that record what the projection read.
+   */
+  protected readEvents(client: PoolClient, cp: Checkpoint, limit: number): Promise<StoredEvent[]> {
+    return readTimelineEvents(client, this.opts.schema, cp, limit);
   }
 
   /** Fold events into the stored states and write the touched rows. */
