@@ -151,4 +151,16 @@ describe('feeds end to end: POST /items (XML, HTML) and POST /feeds', () => {
     expect(bigFeed.status).toBe(413);
     expect(bigFeed.body.message).toMatch(/FEED_MAX_BYTES/);
   }, 30_000);
+
+  it('refuses Latin-1 bytes posted as application/json with 400 (they were decoded with U+FFFD and stored for good)', async () => {
+    const before = await count();
+    const item = { ...NINJS_SAME, uri: 'urn:newsml:example.org:latin1-json', body_text: '"The caf\u00e9 stays open," the owner said on Monday.' };
+    const latin1 = Buffer.from(JSON.stringify(item), 'latin1');
+    const r = await post(p.ingestUrl, '/items', latin1, 'application/json; charset=utf-8');
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ field: '(document)', message: expect.stringMatching(/not valid UTF-8/) });
+    expect(await count()).toBe(before);
+    // the same item as UTF-8 is accepted
+    expect((await post(p.ingestUrl, '/items', Buffer.from(JSON.stringify(item), 'utf8'), 'application/json')).status).toBe(202);
+  }, 30_000);
 });

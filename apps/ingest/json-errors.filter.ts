@@ -1,4 +1,21 @@
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * body-parser `verify` hook for JSON bodies: JSON exchanged between systems
+ * is UTF-8 (RFC 8259 §8.1), and a body in another encoding (Latin-1 bytes
+ * sent as application/json) would otherwise be decoded with U+FFFD in place
+ * of each bad byte and stored that way for good.
+ * @throws an error of type `encoding.invalid` (answered 400 by jsonErrors).
+ */
+export function requireUtf8(_req: IncomingMessage, _res: unknown, buf: Buffer): void {
+  if (isUtf8(buf)) return;
+  throw Object.assign(new Error('body is not valid UTF-8; JSON must be sent as UTF-8 (RFC 8259), or post the item as XML with its encoding declared'), {
+    type: 'encoding.invalid',
+    status: 400,
+  });
+}
 
 /**
  * Express error middleware for body parsing: malformed JSON → 400 and an
@@ -15,6 +32,10 @@ export function jsonErrors(err: any, req: Request, res: Response, next: NextFunc
   }
   if (err.type === 'entity.parse.failed') {
     res.status(400).json({ statusCode: 400, error: 'Bad Request', field: '(document)', message: `malformed JSON: ${err.message}` });
+    return;
+  }
+  if (err.type === 'encoding.invalid') {
+    res.status(400).json({ statusCode: 400, error: 'Bad Request', field: '(document)', message: err.message });
     return;
   }
   if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {

@@ -9,7 +9,7 @@ import { connectNats, ensureStream } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
 import { authOptions, installShutdown, logLevels, openDatabase, requireKeyBeforeBody } from '@timeline/runtime';
 import { IngestModule } from './ingest.module';
-import { jsonErrors } from './json-errors.filter';
+import { jsonErrors, requireUtf8 } from './json-errors.filter';
 
 /**
  * Start the ingest app (HTTP, INGEST_PORT, default 3001): POST /items, POST /feeds.
@@ -30,7 +30,8 @@ export async function startIngest(cfg: TimelineConfig = loadConfig(), port = cfg
   app.use('/feeds', raw({ limit: cfg.feedMaxBytes, type: () => true }));
   // POST /items: ninjs JSON parsed here (ITEM_MAX_BYTES); XML and HTML raw, the item limit enforced by normalizeDocument
   // (a NewsML-G2 newsMessage may carry several items, up to FEED_MAX_BYTES).
-  app.use(json({ limit: cfg.itemMaxBytes, type: ['application/json', 'application/*+json'] }));
+  // JSON is UTF-8 (RFC 8259 §8.1): bytes that are not valid UTF-8 get 400 rather than being stored with U+FFFD in their place.
+  app.use(json({ limit: cfg.itemMaxBytes, type: ['application/json', 'application/*+json'], verify: requireUtf8 }));
   app.use('/items', raw({ limit: Math.max(cfg.itemMaxBytes, cfg.feedMaxBytes), type: () => true }));
   app.use(jsonErrors);
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Statement timeline: ingest').setVersion('0.1').build());

@@ -32,6 +32,18 @@ describe('bounds', () => {
     expect(() => parseBound('yesterday', 'from')).toThrow(/from must be an ISO 8601 instant/);
     expect(() => positionBound('-1')).toThrow(/position must be a global position/);
     expect(() => timeBound('2019-13-45T00:00:00Z')).toThrow(/asOf/);
+    expect(timeBound('2019-06-04')).toEqual({ kind: 'time', asOf: '2019-06-04T00:00:00.000Z' });
+  });
+
+  it('refuses a day that does not exist instead of rolling it over (2019-02-30 was read as 2 March)', () => {
+    expect(() => timeBound('2019-02-30T00:00:00Z')).toThrow(/asOf .*2019-02-30 is not a day/);
+    expect(() => parseBound('2019-02-29', 'from')).toThrow(/from .*not a day/);
+    expect(() => timeBound('2019-06-04T24:30:00Z')).toThrow(/no such time of day/);
+    expect(timeBound('2020-02-29T23:59:59Z').asOf).toBe('2020-02-29T23:59:59.000Z');
+  });
+
+  it('refuses a date-time without Z or an offset (it was read in the server time zone)', () => {
+    expect(() => timeBound('2026-11-29T22:00:00')).toThrow(/without Z or an offset is ambiguous/);
   });
 });
 

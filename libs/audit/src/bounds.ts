@@ -35,13 +35,26 @@ export class BoundError extends Error {
 }
 
 const POSITION = /^(0|[1-9][0-9]{0,18})$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** RFC 3339 / ISO 8601: a date alone, or a date-time WITH its offset (Z or ±hh:mm); a local time would depend on the server's zone. */
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/i;
 
-/** A time bound from an ISO 8601 instant (`2019-06-04T14:00:00Z`, or a date = its start, UTC). @throws BoundError */
+/**
+ * A time bound from an ISO 8601 instant with its offset (`2019-06-04T14:00:00Z`,
+ * `2019-06-04T16:00:00+02:00`), or a date alone (= its start, UTC).
+ * @throws BoundError naming `param` for another format, a date-time without
+ *   offset, or a day or time that does not exist (2019-02-30, 25:00).
+ */
 export function timeBound(value: string, param = 'asOf'): TimeBound {
   const v = value.trim();
-  const ms = ISO_INSTANT.test(v) ? Date.parse(v) : NaN;
-  if (Number.isNaN(ms)) throw new BoundError(param, `${param} must be an ISO 8601 instant such as 2019-06-04T14:00:00Z, got "${value}"`);
+  const m = ISO_INSTANT.exec(v);
+  const fail = (why: string) => new BoundError(param, `${param} must be an ISO 8601 instant with its offset, such as 2019-06-04T14:00:00Z${why}, got "${value}"`);
+  if (!m) throw fail(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? ' (a time without Z or an offset is ambiguous)' : '');
+  const [y, mo, d, h = '0', mi = '0', sec = '0'] = m.slice(1, 7).map((x) => x ?? undefined) as string[];
+  const day = new Date(Date.UTC(+y, +mo - 1, +d));
+  if (day.getUTCFullYear() !== +y || day.getUTCMonth() !== +mo - 1 || day.getUTCDate() !== +d) throw fail(` (${y}-${mo}-${d} is not a day)`);
+  if (+h > 23 || +mi > 59 || +sec > 59) throw fail(' (no such time of day)');
+  const ms = Date.parse(v.replace(' ', 'T'));
+  if (Number.isNaN(ms)) throw fail('');
   return { kind: 'time', asOf: new Date(ms).toISOString() };
 }
 
