@@ -15,7 +15,9 @@ import { spawnApp } from './support/processes';
  * exactly once and applied exactly once.
  */
 describe('graceful shutdown of writer and projector mid-stream', () => {
-  const N = 1200;
+  // Large enough that the writer (10 per batch) is still mid-stream when the test sees 200 logged: with 1,200 a fast
+  // writer on a quiet machine had logged all of them by the time SIGTERM arrived (the test failed in CI).
+  const N = 6000;
   const GRACE = 10_000;
   let db: TestSchema;
   const id = randomBytes(4).toString('hex');
