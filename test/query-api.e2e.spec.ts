@@ -196,6 +196,13 @@ describe('query API on the pipeline (real Postgres and NATS)', () => {
       }
       expect((await get(`${p.apiUrl}/stories/00000000-0000-4000-8000-000000000000/timeline`)).status).toBe(404);
     });
+
+    it('names the path parameter of a malformed id (it answered "Validation failed (uuid is expected)" without a field)', async () => {
+      for (const path of ['/stories/nope/timeline', '/stories/nope/contradictions', '/stories/nope/timeline/diff?from=1', '/statements/xyz', '/statements/xyz/history', '/speakers/xyz/statements']) {
+        const r = await get(`${p.apiUrl}${path}`);
+        expect([path, r.status, r.body.field, r.body.message]).toEqual([path, 400, 'id', expect.stringMatching(/^id must be a UUID/)]);
+      }
+    });
   });
 
   it('OpenAPI (/docs-json) documents every query endpoint, its parameters and an example answer', async () => {

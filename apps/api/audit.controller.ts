@@ -1,4 +1,5 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { uuidParam } from './query-params';
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { RequireScope } from '@timeline/runtime';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { BoundError, parseBound, StatementHistory, TimelineDiff } from '@timeline/audit';
@@ -36,7 +37,7 @@ export class AuditController {
   @ApiOkResponse({ description: '{ storyId, from, to, added: DiffEntry[], removed: DiffEntry[], changed: DiffEntry[] }' })
   @ApiBadRequestResponse({ description: 'malformed from/to, or from after to' })
   @ApiNotFoundResponse({ description: 'No such story' })
-  async diff(@Param('id', new ParseUUIDPipe()) id: string, @Query('from') from?: string, @Query('to') to?: string): Promise<TimelineDiff> {
+  async diff(@Param('id', uuidParam()) id: string, @Query('from') from?: string, @Query('to') to?: string): Promise<TimelineDiff> {
     try {
       if (from === undefined) throw new BoundError('from', 'from is required: a global position or an ISO 8601 recorded time');
       const toBound = to === undefined ? { kind: 'head' as const } : parseBound(to, 'to');
@@ -60,7 +61,7 @@ export class AuditController {
   @ApiParam({ name: 'id', description: 'statement id (uuid)' })
   @ApiOkResponse({ description: '{ statementId, storyId, current, events: HistoryEntry[] }' })
   @ApiNotFoundResponse({ description: 'No such statement' })
-  async history(@Param('id', new ParseUUIDPipe()) id: string): Promise<StatementHistory> {
+  async history(@Param('id', uuidParam()) id: string): Promise<StatementHistory> {
     try {
       return await this.audit.history(id);
     } catch (err) {

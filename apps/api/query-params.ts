@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, ParseUUIDPipe } from '@nestjs/common';
 import { Medium, RelationType, StatementKind } from '@timeline/events';
 import { CursorError, CursorKind, decodeCursor, TimelineFilter } from '@timeline/read-model';
 
@@ -11,6 +11,14 @@ import { CursorError, CursorKind, decodeCursor, TimelineFilter } from '@timeline
 /** A 400 naming the parameter. */
 export function badParam(field: string, message: string): BadRequestException {
   return new BadRequestException({ statusCode: 400, message, field });
+}
+
+/**
+ * A ParseUUIDPipe whose 400 names the path parameter
+ * (`{ statusCode: 400, message, field }`, like every other bad parameter).
+ */
+export function uuidParam(field = 'id'): ParseUUIDPipe {
+  return new ParseUUIDPipe({ exceptionFactory: () => badParam(field, `${field} must be a UUID such as 0b6c3a52-5d3e-5f0a-9d1e-7c2b4a6e8f10`) });
 }
 
 /** The single string value of a parameter (express gives arrays for `?a=1&a=2` and objects for `?a[b]=1`). */

@@ -1,8 +1,8 @@
-import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { encodeCursor, isTimelineCursor, ReadModelQueries, SpeakersCursor, SpeakerSummary, timelineCursorOf, TimelineLine } from '@timeline/read-model';
 import { BAD_REQUEST_EXAMPLE, SPEAKER_STATEMENTS_EXAMPLE, SPEAKERS_EXAMPLE } from './openapi.examples';
-import { parseCursor, parseLimit, parseSearch } from './query-params';
+import { parseCursor, parseLimit, parseSearch, uuidParam } from './query-params';
 import { QUERIES } from './stories.controller';
 
 /** Default and largest page of GET /speakers and GET /speakers/:id/statements. */
@@ -64,7 +64,7 @@ export class SpeakersController {
   @ApiBadRequestResponse(badRequest)
   @ApiNotFoundResponse({ description: 'No such speaker' })
   async statements(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam()) id: string,
     @Query() query: Record<string, unknown>,
   ): Promise<{ speaker: SpeakerSummary; statements: TimelineLine[]; nextCursor: string | null }> {
     const limit = parseLimit(query.limit, SPEAKERS_PAGE.default, SPEAKERS_PAGE.max);

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
+import { uuidParam } from './query-params';
+import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import { RequireScope } from '@timeline/runtime';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { STATEMENT_EXAMPLE } from './openapi.examples';
@@ -30,7 +31,7 @@ export class StatementsController {
     schema: { example: STATEMENT_EXAMPLE },
   })
   @ApiNotFoundResponse({ description: 'No such statement' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<StatementDetail> {
+  async get(@Param('id', uuidParam()) id: string): Promise<StatementDetail> {
     const d = await this.q.statement(id);
     if (!d) throw new NotFoundException(`no statement ${id}`);
     return d;

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Headers, Inject, NotFoundException, Optional, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Headers, Inject, NotFoundException, Optional, Param, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags,
 } from '@nestjs/swagger';
@@ -11,7 +11,7 @@ import {
 } from '@timeline/read-model';
 import { AUDIT, AuditService, rethrowHttp } from './audit.service';
 import { BAD_REQUEST_EXAMPLE, CONTRADICTIONS_EXAMPLE, STORIES_EXAMPLE, TIMELINE_EXAMPLE } from './openapi.examples';
-import { badParam, parseCursor, parseDayRange, parseLimit, parseSearch, parseTimelineFilter, single } from './query-params';
+import { badParam, parseCursor, parseDayRange, parseLimit, parseSearch, parseTimelineFilter, single, uuidParam } from './query-params';
 import { STORY_EVENTS, StoryEvents } from './story-events';
 import { TimelineReader } from './timeline.reader';
 
@@ -127,7 +127,7 @@ export class StoriesController {
   @ApiBadRequestResponse(badRequest)
   @ApiNotFoundResponse({ description: 'No such story' })
   async timeline(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam()) id: string,
     @Query() query: Record<string, unknown>,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
@@ -189,7 +189,7 @@ export class StoriesController {
   @ApiParam({ name: 'id', description: 'story id (uuid)' })
   @ApiOkResponse({ description: '{ pairs: [{ relation, from: TimelineLine, to: TimelineLine }] }', schema: { example: CONTRADICTIONS_EXAMPLE } })
   @ApiNotFoundResponse({ description: 'No such story' })
-  async contradictions(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ pairs: Array<ConflictPair<TimelineLine>> }> {
+  async contradictions(@Param('id', uuidParam()) id: string): Promise<{ pairs: Array<ConflictPair<TimelineLine>> }> {
     const current = await this.reader.position(id);
     const t = current === null ? null : await this.reader.timeline(id, current);
     if (!t) throw new NotFoundException(`no story ${id}`);
@@ -215,7 +215,7 @@ export class StoriesController {
   @ApiBadRequestResponse(badRequest)
   @ApiNotFoundResponse({ description: 'No such story' })
   async stream(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam()) id: string,
     @Query('after') afterParam: unknown,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() req: Request,
