@@ -142,10 +142,10 @@ export class StoriesController {
       res.json(await this.replay(id, asOf, position, filter, limit, after));
       return;
     }
-    const current = await this.reader.position(id);
-    if (current === null) throw new NotFoundException(`no story ${id}`);
     // dead letters do not move the story's position: they are part of the ETag and the answer
-    const missingEvents = await this.q.missingEvents(id);
+    const head = await this.q.liveHead(id);
+    if (head === null) throw new NotFoundException(`no story ${id}`);
+    const { position: current, missingEvents } = head;
     const key = { ...filter, limit, cursor: cursorText ?? null, missing: missingEvents.map((m) => m.deadLetterId) };
     res.setHeader('Cache-Control', 'no-cache');
     if (ifNoneMatch) {

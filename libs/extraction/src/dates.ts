@@ -68,7 +68,8 @@ const MONTH_DAY = new RegExp(
 
 const NUM: Record<string, number> = { a: 1, two: 2, three: 3, four: 4, five: 5, six: 6, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6 };
 
-function monthIndex(m: string): number {
+/** Month 0-11 of an English month name or its abbreviation ("Jan.", "Sept"); -1 when none. */
+export function monthIndex(m: string): number {
   const k = m.toLowerCase().slice(0, 3);
   return MONTHS.findIndex((x) => x.startsWith(k));
 }

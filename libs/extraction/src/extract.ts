@@ -16,9 +16,9 @@ import type { DayRange, Medium, RelationType, WireItem } from '@timeline/events'
 import type { ExtractedRelation, ExtractedStatement, ExtractionContext, ExtractionResult, KnownStatement } from './types';
 import { buildTextModel, quoteAt, type Quote, type Sentence, type Span, type TextModel } from './text';
 import { LazyTagger } from './nlp';
-import { CUE_FORMS, MEDIUM_PATTERNS, MONTHS, NOT_NAME, OBJECT_ONLY_CUES, ORG_HEADS, TITLE_WORDS, RELATION_OF_CUE, STATEMENT_NOUNS, WEAK_CUES } from './lexicon';
+import { CUE_FORMS, MEDIUM_PATTERNS, NOT_NAME, OBJECT_ONLY_CUES, ORG_HEADS, TITLE_WORDS, RELATION_OF_CUE, STATEMENT_NOUNS, WEAK_CUES } from './lexicon';
 import { clearSpeakerMemo, parseSpeaker, SpeakerRegistry, isOutletName, genderOf, type Entity, type ParsedSpeaker } from './speakers';
-import { clearDateMemo, findDates, isoDay, itemDayMs, rangeWidth } from './dates';
+import { clearDateMemo, findDates, isoDay, itemDayMs, monthIndex, rangeWidth } from './dates';
 import { EXTRACTOR } from './version';
 
 interface Cue {
@@ -234,7 +234,7 @@ class ItemExtractor {
     if (!p0 || !this.tm.datelineEnd) return null;
     const x = /,\s*([A-Z][a-z]{2,9})\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?\s*\(/.exec(this.tm.masked.slice(p0.start, this.tm.datelineEnd));
     if (!x) return null;
-    const mon = MONTHS.findIndex((mm) => mm.startsWith(x[1].toLowerCase().slice(0, 3)));
+    const mon = monthIndex(x[1]);
     if (mon < 0) return null;
     const ms = Date.UTC(x[3] ? Number(x[3]) : new Date(this.utcDay).getUTCFullYear(), mon, Number(x[2]));
     return Math.abs(ms - this.utcDay) === DAY_MS ? ms : null;
@@ -262,7 +262,7 @@ class ItemExtractor {
     while ((x = re.exec(m))) this.outlets.add(collapse(x[1]).replace(/['’]s$/, '').toLowerCase());
     const acr = /((?:[A-Z][\p{L}'’&.-]*\s){1,5})\(([A-Z]{2,6})\)/gu;
     // only texts with a bracketed acronym ("Kessaly Public Television (KPT)") need the scan
-    while (ACRONYM_HINT.test(m) && (x = acr.exec(m))) {
+    if (ACRONYM_HINT.test(m)) while ((x = acr.exec(m))) {
       const full = collapse(x[1]);
       if (isOutletName(full) || this.outlets.has(full.toLowerCase())) this.outlets.add(x[2].toLowerCase());
     }

@@ -141,8 +141,9 @@ function parseSpeakerUncached(raw: string): ParsedSpeaker | null {
     // "Henrik Osterby and Ludovica Ferrant": two named people speaking together
     if (/\band$/i.test(before.trim()) && runs.length >= 2 && k === 0) return { kind: 'description', name: s.replace(/^the\s+/i, ''), type: 'group', role: null, head: 'group' };
     // "Residents of Marrow Lane", "Farmers near Tolbeck": the name is the place of a group, not the speaker
-    if (k === 0 && /^(?:the\s+)?[\p{L}-]+\s+(?:of|from|in|at|near|around|on)$/iu.test(before.trim()) && GROUP_HEADS.test(before.split(/\s+/).filter((w) => !/^the$/i.test(w))[0] ?? '')) {
-      return { kind: 'description', name: s.replace(/^the\s+/i, ''), type: 'group', role: null, head: before.split(/\s+/).filter((w) => !/^the$/i.test(w))[0].toLowerCase() };
+    const groupHead = k === 0 ? (before.split(/\s+/).find((w) => !/^the$/i.test(w)) ?? '') : '';
+    if (k === 0 && /^(?:the\s+)?[\p{L}-]+\s+(?:of|from|in|at|near|around|on)$/iu.test(before.trim()) && GROUP_HEADS.test(groupHead)) {
+      return { kind: 'description', name: s.replace(/^the\s+/i, ''), type: 'group', role: null, head: groupHead.toLowerCase() };
     }
     const nameWords = runWords.slice(k).filter((w, idx) => idx > 0 || !LEADING_FUNCTION_WORDS.has(w.toLowerCase()));
     if (nameWords.length > 0) {

@@ -5,6 +5,14 @@ import type { StorySignature } from '@timeline/extraction';
 import { compareStatements, TimelineEntry, TimelineStatement, withIncoming } from '@timeline/timeline';
 import type { TimelineCursor } from './timeline.query';
 
+/** An event of a story the projector skipped as poison (a projector dead letter not redriven yet). */
+export interface MissingEvent {
+  deadLetterId: string;
+  globalPosition: string;
+  eventId: string | null;
+  error: string;
+}
+
 /** A story as listed by GET /stories. */
 export interface StorySummary {
   storyId: string;
@@ -295,12 +303,6 @@ export class ReadModelQueries {
     return r.rowCount ? r.rows[0].story_id : null;
   }
 
-  /** Story signatures for clustering (stories updated within `sinceDays` of `now`, or all). */
-  async storySignatures(): Promise<StorySignature[]> {
-    const r = await this.pool.query<{ signature: StorySignature }>(`SELECT signature FROM ${this.s}.rm_stories WHERE signature IS NOT NULL`);
-    return r.rows.map((x) => x.signature);
-  }
-
   /**
    * Story signatures changed after a read-model position: the stories whose
    * `last_global_position` is past `afterPosition` (decimal string; '0' for
@@ -326,16 +328,25 @@ export class ReadModelQueries {
   }
 
   /**
-   * Events of a story the projector skipped as poison (dead_letters, source
-   * `projector:*`, not redriven since): the story's timeline lacks them.
-   * Oldest first; [] normally.
+   * What a live timeline answer needs before its cached body, in one
+   * prepared statement (it runs on every live GET /stories/:id/timeline):
+   * the story's last global position and its missing events, the events the
+   * projector skipped as poison (dead_letters of source `projector:*` not
+   * redriven since), oldest first; [] normally.
+   * @returns null for an unknown story.
    */
-  async missingEvents(storyId: string): Promise<Array<{ deadLetterId: string; globalPosition: string; eventId: string | null; error: string }>> {
-    const r = await this.pool.query(
-      `SELECT id::text AS "deadLetterId", global_position::text AS "globalPosition", event_id::text AS "eventId", error
-         FROM ${this.s}.dead_letters WHERE story_id = $1::uuid AND source <> 'writer' AND redriven_at IS NULL ORDER BY global_position`,
-      [storyId],
-    );
-    return r.rows;
+  async liveHead(storyId: string): Promise<{ position: string; missingEvents: MissingEvent[] } | null> {
+    const r = await this.pool.query<{ p: string; missing: MissingEvent[] }>({
+      name: `live-head:${this.s}`,
+      text: `SELECT s.last_global_position::text AS p,
+                    coalesce((SELECT json_agg(json_build_object('deadLetterId', d.id::text, 'globalPosition', d.global_position::text,
+                                                               'eventId', d.event_id::text, 'error', d.error) ORDER BY d.global_position)
+                                FROM ${this.s}.dead_letters d
+                               WHERE d.story_id = s.story_id AND d.source <> 'writer' AND d.redriven_at IS NULL), '[]'::json) AS missing
+               FROM ${this.s}.rm_stories s WHERE s.story_id = $1`,
+      values: [storyId],
+    });
+    return r.rowCount ? { position: r.rows[0].p, missingEvents: r.rows[0].missing } : null;
   }
+
 }
