@@ -236,3 +236,28 @@ describe('access control: rate limit and body limits', () => {
     expect((await call(`${p.apiUrl}/stories`, { method: 'POST', body: JSON.stringify({ x: 'y'.repeat(200_000) }) })).status).toBe(413);
   });
 });
+
+describe('access control: READ_REQUIRES_KEY=true', () => {
+  let p: Pipeline;
+  beforeAll(async () => {
+    p = await startPipeline({ API_KEYS, READ_REQUIRES_KEY: 'true' });
+  }, 60_000);
+  afterAll(async () => {
+    await p?.stop();
+  }, 30_000);
+
+  it('refuses every documented GET route but /health without a key (GET /speakers stayed open: its controller lacked the read scope)', async () => {
+    const doc = (await call(`${p.apiUrl}/docs-json`)).body;
+    const id = '00000000-0000-4000-8000-000000000000';
+    const routes = Object.keys(doc.paths).filter((r) => doc.paths[r].get && !r.startsWith('/health'));
+    expect(routes).toEqual(expect.arrayContaining(['/stories', '/speakers', '/speakers/{id}/statements', '/statements/{id}']));
+    const open: string[] = [];
+    for (const route of routes) {
+      const url = `${p.apiUrl}${route.replace(/\{[^}]+\}/g, id)}`;
+      if ((await call(url)).status !== 401) open.push(route);
+    }
+    expect(open).toEqual([]);
+    expect((await call(`${p.apiUrl}/speakers`, { key: KEY.reader })).status).toBe(200);
+    expect((await call(`${p.apiUrl}/health`)).status).not.toBe(401);
+  }, 60_000);
+});

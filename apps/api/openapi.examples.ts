@@ -39,6 +39,7 @@ export const LINE_EXAMPLE = {
 };
 
 export const TIMELINE_EXAMPLE = {
+  missingEvents: [],
   story: STORY_EXAMPLE,
   statements: [LINE_EXAMPLE],
   reflects: { mode: 'live', orderedBy: 'saidAt', globalPosition: '4812', recordedAt: '2024-03-05T09:12:44.120Z' },

@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation
 import { encodeCursor, isTimelineCursor, ReadModelQueries, SpeakersCursor, SpeakerSummary, timelineCursorOf, TimelineLine } from '@timeline/read-model';
 import { BAD_REQUEST_EXAMPLE, SPEAKER_STATEMENTS_EXAMPLE, SPEAKERS_EXAMPLE } from './openapi.examples';
 import { parseCursor, parseLimit, parseSearch, uuidParam } from './query-params';
+import { RequireScope } from '@timeline/runtime';
 import { QUERIES } from './stories.controller';
 
 /** Default and largest page of GET /speakers and GET /speakers/:id/statements. */
@@ -21,6 +22,7 @@ const badRequest = { description: '`{ statusCode: 400, message, field }`, field 
  * active statements (on a live timeline).
  */
 @ApiTags('speakers')
+@RequireScope('read')
 @Controller()
 export class SpeakersController {
   constructor(@Inject(QUERIES) private readonly q: ReadModelQueries) {}

@@ -122,7 +122,7 @@ export class StoriesController {
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant on the recorded_at clock, e.g. 2019-06-04T14:00:00Z: replay the log up to it' })
   @ApiQuery({ name: 'position', required: false, description: 'global position: replay the log up to and including it' })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'ETag of an earlier live answer: 304 while the story and query are unchanged' })
-  @ApiOkResponse({ description: '{ story, statements: TimelineLine[], reflects, nextCursor }; header ETag (live answers)', schema: { example: TIMELINE_EXAMPLE } })
+  @ApiOkResponse({ description: '{ missingEvents (live answers: events skipped as poison, [] normally), story, statements: TimelineLine[], reflects, nextCursor }; header ETag (live answers)', schema: { example: TIMELINE_EXAMPLE } })
   @ApiResponse({ status: 304, description: 'Not Modified: If-None-Match matches the current ETag' })
   @ApiBadRequestResponse(badRequest)
   @ApiNotFoundResponse({ description: 'No such story' })

@@ -21,7 +21,8 @@ interface CachedTimeline {
  * The live timeline read, made cheap: a story's timeline changes only when
  * the projector applies an event to it, which moves the story's
  * `last_global_position`. So each request costs one primary-key lookup of
- * that position; the sorted lines (with incoming relations) and each line's
+ * that position (for live timelines with its missing events:
+ * ReadModelQueries.liveHead); the sorted lines (with incoming relations) and each line's
  * JSON are kept per story and rebuilt only when the position moved; a page
  * is the concatenation of its lines' JSON (no parse, no stringify of the
  * whole document). Memory: stories are charged 3× the length of their

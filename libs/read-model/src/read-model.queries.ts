@@ -127,20 +127,9 @@ export class ReadModelQueries {
     return { stories: rows.map(storySummary), more, last: lastRow ? { u: lastRow.u_raw ?? null, id: lastRow.story_id } : null };
   }
 
-  /** Stories, most recently updated first (the first `limit`). */
-  async listStories(limit = 100): Promise<StorySummary[]> {
-    return (await this.searchStories({ limit })).stories;
-  }
-
-  /** One story's summary, or null. */
-  async getStory(storyId: string): Promise<StorySummary | null> {
-    const r = await this.pool.query(`SELECT ${STORY_COLUMNS} FROM ${this.s}.rm_stories WHERE story_id = $1`, [storyId]);
-    return r.rowCount ? storySummary(r.rows[0]) : null;
-  }
-
   /** The global position of the last event applied to a story (decimal string), or null for an unknown story. */
   async storyPosition(storyId: string): Promise<string | null> {
-    // a named (prepared) statement: asked on every live timeline request, so it is parsed and planned once per connection
+    // a named (prepared) statement: asked per contradictions / event-stream request, parsed and planned once per connection
     const r = await this.pool.query<{ p: string }>({
       name: `story-position:${this.s}`,
       text: `SELECT last_global_position::text AS p FROM ${this.s}.rm_stories WHERE story_id = $1`,
@@ -175,14 +164,6 @@ export class ReadModelQueries {
     if (!r.rowCount) return null;
     const docs: string = r.rows[0].docs;
     return { story: storySummary(r.rows[0]), lines: withIncoming(JSON.parse(docs) as TimelineStatement[]), bytes: docs.length };
-  }
-
-  /**
-   * The active statements of a story in said_at order with incoming relations.
-   * @returns null when the story does not exist.
-   */
-  async timeline(storyId: string): Promise<TimelineLine[] | null> {
-    return (await this.storyTimeline(storyId))?.lines ?? null;
   }
 
   /**
