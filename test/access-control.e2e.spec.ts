@@ -128,6 +128,21 @@ describe('access control: keys, scopes, injections', () => {
   /** Node's HTTP server refuses a request line over its 16 KB header limit itself: 431, empty body, before the app. */
   const refusedByServer = (r: { status: number; body: unknown }, url: string) => r.status === 431 && url.length > 16_000;
 
+  it('OpenAPI documents how to send a key: both schemes declared, keyed routes list them with their scope, /health lists none', async () => {
+    for (const url of [p.apiUrl, p.ingestUrl]) {
+      const doc = (await call(`${url}/docs-json`)).body;
+      expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
+      expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
+    }
+    const api = (await call(`${p.apiUrl}/docs-json`)).body;
+    expect(api.paths['/dead-letters'].get.security).toEqual([{ apiKey: ['admin'] }, { bearer: ['admin'] }]);
+    // read routes need a key only under READ_REQUIRES_KEY: "no key" is listed as an alternative
+    expect(api.paths['/stories'].get.security).toEqual([{}, { apiKey: ['read'] }, { bearer: ['read'] }]);
+    expect(api.paths['/health'].get.security).toBeUndefined();
+    const ingest = (await call(`${p.ingestUrl}/docs-json`)).body;
+    expect(ingest.paths['/items'].post.security).toEqual([{ apiKey: ['ingest'] }, { bearer: ['ingest'] }]);
+  });
+
   it('read API: every query and path parameter answers a clean 2xx/4xx to injection strings and the log is unchanged', async () => {
     const before = await digest();
     const urls: string[] = [];

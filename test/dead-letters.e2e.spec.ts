@@ -47,8 +47,11 @@ describe('writer dead letters, GET /dead-letters and redrive', () => {
       const list: any = await (await fetch(`${p.apiUrl}/dead-letters?pending=true`)).json();
       expect(list.pending).toEqual({ total: 1, bySource: { writer: 1 } });
       expect(list.deadLetters.map((d: any) => d.id)).toEqual([dead.id]);
-      expect((await fetch(`${p.apiUrl}/dead-letters?limit=0`)).status).toBe(400);
-      expect((await fetch(`${p.apiUrl}/dead-letters?source=nobody`)).status).toBe(400);
+      // Every malformed parameter gets 400 naming it (they were plain messages without `field`).
+      for (const [query, field] of [['limit=0', 'limit'], ['source=nobody', 'source'], ['pending=yes', 'pending'], ['storyId=x', 'storyId'], ['limit=1&limit=2', 'limit']]) {
+        const res = await fetch(`${p.apiUrl}/dead-letters?${query}`);
+        expect([query, res.status, ((await res.json()) as any).field]).toEqual([query, 400, field]);
+      }
       const health: any = await (await fetch(`${p.apiUrl}/health`)).json();
       expect(health.details.deadLetters).toEqual({ status: 'up', pending: 1, bySource: { writer: 1 } });
       expect(health.details.consumer).toMatchObject({ status: 'up', durable: p.cfg.durable, pending: 0 });

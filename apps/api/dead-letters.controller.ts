@@ -1,10 +1,9 @@
-import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { countDeadLetters, DeadLetter, listDeadLetters } from '@timeline/event-log';
 import { RequireScope } from '@timeline/runtime';
 import { HEALTH_DEPS, HealthDeps } from './health.controller';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { badParam, parseEnum, parseLimit, parseUuid, single } from './query-params';
 
 /**
  * GET /dead-letters (scope `admin` when API_KEYS is set): what the writer
@@ -23,7 +22,7 @@ export class DeadLettersController {
    * streamSeq (writer), eventId, globalPosition, streamId, storyId
    * (projector), error, attempts, payload (+ payloadEncoding utf8|base64),
    * firstFailedAt, lastFailedAt, redrivenAt.
-   * 400 names a malformed query parameter.
+   * 400 `{ statusCode, message, field }` names a malformed query parameter.
    */
   @Get('dead-letters')
   @ApiOperation({ summary: 'Dead letters of the writer and the projector' })
@@ -41,17 +40,17 @@ export class DeadLettersController {
     @Query('storyId') storyId?: string,
     @Query('limit') limit?: string,
   ): Promise<{ pending: { total: number; bySource: Record<string, number> }; deadLetters: DeadLetter[] }> {
-    if (pending !== undefined && pending !== 'true' && pending !== 'false') throw new BadRequestException('pending must be true or false');
-    if (source !== undefined && (typeof source !== 'string' || !/^(writer|projector:[A-Za-z0-9_-]{1,64})$/.test(source))) {
-      throw new BadRequestException("source must be 'writer' or 'projector:<name>'");
+    const pendingOnly = parseEnum(pending, 'pending', ['true', 'false'] as const) === 'true';
+    const src = single('source', source);
+    if (src !== undefined && !/^(writer|projector:[A-Za-z0-9_-]{1,64})$/.test(src)) {
+      throw badParam('source', `source must be 'writer' or 'projector:<name>', got "${src}"`);
     }
-    if (storyId !== undefined && (typeof storyId !== 'string' || !UUID.test(storyId))) throw new BadRequestException('storyId must be a uuid');
-    const n = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new BadRequestException('limit must be a whole number from 1 to 1000');
+    const story = parseUuid(storyId, 'storyId');
+    const n = parseLimit(limit, 100, 1000);
     const schema = this.deps.log.schema;
     return {
       pending: await countDeadLetters(this.deps.pool, schema),
-      deadLetters: await listDeadLetters(this.deps.pool, schema, { pendingOnly: pending === 'true', source, storyId, limit: n }),
+      deadLetters: await listDeadLetters(this.deps.pool, schema, { pendingOnly, source: src, storyId: story, limit: n }),
     };
   }
 }

@@ -6,7 +6,7 @@ import { loadConfig, TimelineConfig } from '@timeline/config';
 import { connectNats } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { authOptions, installShutdown, logLevels, openDatabase } from '@timeline/runtime';
+import { addApiKeySecurity, authOptions, installShutdown, logLevels, openDatabase } from '@timeline/runtime';
 import { ApiModule } from './api.module';
 import { serveWebPage } from './web-page';
 
@@ -35,7 +35,7 @@ export async function startApi(cfg: TimelineConfig = loadConfig(), port = cfg.ap
   });
   const doc = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('Statement timeline API').setDescription('Story timelines of who said what, when and through whom.').setVersion('0.1').build(),
+    addApiKeySecurity(new DocumentBuilder().setTitle('Statement timeline API').setDescription('Story timelines of who said what, when and through whom.').setVersion('0.1')).build(),
   );
   SwaggerModule.setup('docs', app, doc);
   serveWebPage(app);

@@ -7,7 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { loadConfig, TimelineConfig } from '@timeline/config';
 import { connectNats, ensureStream } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
-import { authOptions, installShutdown, logLevels, openDatabase, requireKeyBeforeBody } from '@timeline/runtime';
+import { addApiKeySecurity, authOptions, installShutdown, logLevels, openDatabase, requireKeyBeforeBody } from '@timeline/runtime';
 import { IngestModule } from './ingest.module';
 import { jsonErrors, requireUtf8 } from './json-errors.filter';
 
@@ -34,7 +34,7 @@ export async function startIngest(cfg: TimelineConfig = loadConfig(), port = cfg
   app.use(json({ limit: cfg.itemMaxBytes, type: ['application/json', 'application/*+json'], verify: requireUtf8 }));
   app.use('/items', raw({ limit: Math.max(cfg.itemMaxBytes, cfg.feedMaxBytes), type: () => true }));
   app.use(jsonErrors);
-  const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Statement timeline: ingest').setVersion('0.1').build());
+  const doc = SwaggerModule.createDocument(app, addApiKeySecurity(new DocumentBuilder().setTitle('Statement timeline: ingest').setVersion('0.1')).build());
   SwaggerModule.setup('docs', app, doc);
   app.enableShutdownHooks();
   await app.listen(port, cfg.host);

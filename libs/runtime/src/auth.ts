@@ -8,9 +8,11 @@ import {
   Logger,
   Module,
   SetMetadata,
+  applyDecorators,
   UnauthorizedException,
 } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
+import { ApiSecurity, DocumentBuilder } from '@nestjs/swagger';
 import { ConfigError } from '@timeline/config';
 
 /** Scopes an API key may hold: `read` (read API when READ_REQUIRES_KEY=true), `ingest` (POST /items, /feeds), `admin` (dead letters, audit verify). */
@@ -68,8 +70,34 @@ export interface AuthOptions {
 
 const SCOPE_KEY = 'timeline:scope';
 
-/** Mark a route (or controller) as needing an API key with `scope`. Unmarked routes are public. */
-export const RequireScope = (scope: Scope) => SetMetadata(SCOPE_KEY, scope);
+/** Names of the OpenAPI security schemes {@link addApiKeySecurity} declares. */
+export const OPENAPI_KEY_SCHEMES = { header: 'apiKey', bearer: 'bearer' } as const;
+
+/**
+ * Mark a route (or controller) as needing an API key with `scope`. Unmarked routes are public.
+ * Also marks it in the OpenAPI document: `ingest` and `admin` routes require either scheme of
+ * {@link addApiKeySecurity}; `read` routes list "no key" as an alternative, since they need a key
+ * only when READ_REQUIRES_KEY=true.
+ */
+export const RequireScope = (scope: Scope) =>
+  applyDecorators(
+    SetMetadata(SCOPE_KEY, scope),
+    ...(scope === 'read' ? [ApiSecurity({})] : []),
+    ApiSecurity(OPENAPI_KEY_SCHEMES.header, [scope]),
+    ApiSecurity(OPENAPI_KEY_SCHEMES.bearer, [scope]),
+  );
+
+/**
+ * Declares the two ways to present an API key in an OpenAPI document (the same two
+ * {@link presentedKey} accepts): header `X-API-Key: <key>` and `Authorization: Bearer <key>`.
+ * Returns the builder for chaining.
+ */
+export function addApiKeySecurity(builder: DocumentBuilder): DocumentBuilder {
+  const how = 'An API key from API_KEYS (README, "Security"); its scopes (read, ingest, admin) decide which routes it opens.';
+  return builder
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: how }, OPENAPI_KEY_SCHEMES.header)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: how }, OPENAPI_KEY_SCHEMES.bearer);
+}
 
 /** The key a request presented: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
 export function presentedKey(headers: Record<string, string | string[] | undefined>): string | undefined {
