@@ -90,7 +90,22 @@ export class ReadModelQueries {
   }
 
   /**
-   * Stories, most recently updated first (updated_at desc, story_id), keyset-paged.
+   * The survivor a story was merged into (followed through later merges),
+   * or null when the story was never merged (or is unknown).
+   */
+  async mergedInto(storyId: string): Promise<string | null> {
+    let id = storyId;
+    for (let hops = 0; hops < 64; hops++) {
+      const r = await this.pool.query<{ m: string | null }>(`SELECT merged_into::text AS m FROM ${this.s}.rm_stories WHERE story_id = $1`, [id]);
+      const next = r.rows[0]?.m ?? null;
+      if (!next) return id === storyId ? null : id;
+      id = next;
+    }
+    return id;
+  }
+
+  /**
+   * Stories not merged into another, most recently updated first (updated_at desc, story_id), keyset-paged.
    * @param opts.q words that must all appear in the title (case-insensitive substrings)
    * @param opts.from / opts.to inclusive YYYY-MM-DD day range that must overlap [first_said, last_said]
    *   (stories without a dated active statement are left out when either is given)
@@ -104,6 +119,7 @@ export class ReadModelQueries {
       params.push(v);
       return `$${params.length}`;
     };
+    where.push('merged_into IS NULL'); // a merged story is listed as its survivor
     for (const word of (opts.q ?? '').split(/\s+/).filter(Boolean)) where.push(`title ILIKE ${p(`%${likeEscape(word)}%`)}`);
     if (opts.from !== undefined) where.push(`last_said >= ${p(opts.from)}`);
     if (opts.to !== undefined) where.push(`first_said <= ${p(opts.to)}`);
@@ -289,11 +305,13 @@ export class ReadModelQueries {
    * `last_global_position` is past `afterPosition` (decimal string; '0' for
    * all), with that position, so a caller can keep an in-memory index and
    * read only what the projector changed since (ingest's story clustering).
+   * A story merged into another comes with `mergedInto` (and no signature:
+   * the survivor's holds its terms).
    */
-  async storySignaturesSince(afterPosition: string): Promise<Array<{ signature: StorySignature; position: string }>> {
-    const r = await this.pool.query<{ signature: StorySignature; position: string }>(
-      `SELECT signature, last_global_position::text AS position FROM ${this.s}.rm_stories
-        WHERE signature IS NOT NULL AND last_global_position > $1::bigint`,
+  async storySignaturesSince(afterPosition: string): Promise<Array<{ storyId: string; signature: StorySignature | null; mergedInto: string | null; position: string }>> {
+    const r = await this.pool.query<{ storyId: string; signature: StorySignature | null; mergedInto: string | null; position: string }>(
+      `SELECT story_id::text AS "storyId", signature, merged_into::text AS "mergedInto", last_global_position::text AS position FROM ${this.s}.rm_stories
+        WHERE (signature IS NOT NULL OR merged_into IS NOT NULL) AND last_global_position > $1::bigint`,
       [afterPosition],
     );
     return r.rows;
