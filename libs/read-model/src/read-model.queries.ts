@@ -332,12 +332,13 @@ export class ReadModelQueries {
    * the story's last global position and its missing events, the events the
    * projector skipped as poison (dead_letters of source `projector:*` not
    * redriven since), oldest first; [] normally.
+   * `mergedInto`: the story it was merged into (null normally).
    * @returns null for an unknown story.
    */
-  async liveHead(storyId: string): Promise<{ position: string; missingEvents: MissingEvent[] } | null> {
-    const r = await this.pool.query<{ p: string; missing: MissingEvent[] }>({
+  async liveHead(storyId: string): Promise<{ position: string; missingEvents: MissingEvent[]; mergedInto: string | null } | null> {
+    const r = await this.pool.query<{ p: string; missing: MissingEvent[]; m: string | null }>({
       name: `live-head:${this.s}`,
-      text: `SELECT s.last_global_position::text AS p,
+      text: `SELECT s.last_global_position::text AS p, s.merged_into::text AS m,
                     coalesce((SELECT json_agg(json_build_object('deadLetterId', d.id::text, 'globalPosition', d.global_position::text,
                                                                'eventId', d.event_id::text, 'error', d.error) ORDER BY d.global_position)
                                 FROM ${this.s}.dead_letters d
@@ -345,7 +346,7 @@ export class ReadModelQueries {
                FROM ${this.s}.rm_stories s WHERE s.story_id = $1`,
       values: [storyId],
     });
-    return r.rowCount ? { position: r.rows[0].p, missingEvents: r.rows[0].missing } : null;
+    return r.rowCount ? { position: r.rows[0].p, missingEvents: r.rows[0].missing, mergedInto: r.rows[0].m } : null;
   }
 
 }
