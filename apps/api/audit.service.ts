@@ -1,8 +1,9 @@
 import {
-  BoundError, diffTimeline, DiffOrderError, ReplayBound, ReplaySnapshot, replayStory, ReplayResult, replaySummary, snapshotServes,
+  BoundError, diffTimeline, DiffOrderError, mergedStoriesIn, ReplayBound, ReplaySnapshot, replayStory, ReplayResult, replaySummary, snapshotServes,
   statementHistory, StatementHistory, TimelineDiff,
 } from '@timeline/audit';
 import { StoredEvent, storyStream } from '@timeline/events';
+import type { StoryTimeline } from '@timeline/timeline';
 import type { PgEventLog, VerifyReport } from '@timeline/event-log';
 import type { AuditQueries } from '@timeline/read-model';
 
@@ -60,23 +61,47 @@ export class AuditService {
    * the start gives (the fold is deterministic and the log append-only; a
    * row edited behind the writer's back is `audit verify`'s business). An
    * earlier moment than the snapshot's replays from the start.
+   *
+   * Merges: when the events folded include a StoriesMerged of this story
+   * (the survivor), the merged stories are replayed to the same bound too
+   * (recursively: they may have absorbed others) and absorbed at the merge,
+   * so the answer after the merge is the union, before it the story alone.
    * @throws AuditNotFoundError when the story's stream has no events at all.
    */
-  async asOf(storyId: string, bound: ReplayBound): Promise<ReplayResult> {
+  async asOf(storyId: string, bound: ReplayBound, depth = 0): Promise<ReplayResult> {
     const snap = this.snapshots.get(storyId);
     const from = snap && snapshotServes(snap, bound) ? snap : undefined;
     const events = await this.stream(storyId, bound, from?.reflects.streamPosition ?? 0);
-    const r = replayStory(storyId, events, bound, from);
+    const merged = await this.mergedStates(storyId, events, bound, depth);
+    const r = replayStory(storyId, events, bound, from, merged);
     this.snapshots.delete(storyId);
     this.snapshots.set(storyId, r.snapshot);
     while (this.snapshots.size > this.maxSnapshots) this.snapshots.delete(this.snapshots.keys().next().value!);
     return r;
   }
 
-  /** As-of answer in the API's shape: `{ story, statements, reflects }`. */
+  /** States, at `bound`, of the stories `events` merge into `storyId` (undefined when none). */
+  private async mergedStates(storyId: string, events: readonly StoredEvent[], bound: ReplayBound, depth: number): Promise<Map<string, StoryTimeline> | undefined> {
+    const ids = mergedStoriesIn(storyId, events);
+    if (!ids.length || depth >= 16) return undefined;
+    const out = new Map<string, StoryTimeline>();
+    for (const id of ids) out.set(id, (await this.asOf(id, bound, depth + 1)).state);
+    return out;
+  }
+
+  /**
+   * As-of answer in the API's shape: `{ story, statements, reflects }`, and
+   * `mergedInto` (the survivor's id) when the story had been merged into
+   * another by then (its statements are the survivor's at that moment).
+   */
   async asOfTimeline(storyId: string, bound: ReplayBound) {
     const r = await this.asOf(storyId, bound);
-    return { story: replaySummary(r), statements: r.entries, reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects } };
+    return {
+      story: replaySummary(r),
+      statements: r.entries,
+      reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
+      ...(r.state.mergedInto ? { mergedInto: r.state.mergedInto } : {}),
+    };
   }
 
   /**
@@ -85,8 +110,12 @@ export class AuditService {
    */
   async diff(storyId: string, from: ReplayBound, to: ReplayBound): Promise<TimelineDiff> {
     const events = await this.stream(storyId, { kind: 'head' });
+    const ids = mergedStoriesIn(storyId, events);
+    const merged = ids.length
+      ? { from: (await this.mergedStates(storyId, events, from, 0)) ?? new Map(), to: (await this.mergedStates(storyId, events, to, 0)) ?? new Map() }
+      : undefined;
     try {
-      return diffTimeline(storyId, events, from, to);
+      return diffTimeline(storyId, events, from, to, merged);
     } catch (err) {
       if (err instanceof DiffOrderError) throw new AuditBadRequestError('from', err.message);
       throw err;
@@ -100,9 +129,28 @@ export class AuditService {
   async history(statementId: string): Promise<StatementHistory> {
     const storyId = await this.q.storyOfStatement(statementId);
     if (!storyId) throw new AuditNotFoundError(`no statement ${statementId}`);
-    const h = statementHistory(storyId, statementId, await this.stream(storyId, { kind: 'head' }));
+    const h = statementHistory(storyId, statementId, await this.family(storyId));
     if (!h) throw new AuditNotFoundError(`no statement ${statementId}`);
     return h;
+  }
+
+  /**
+   * The events of a story and of every story merged into it (recursively),
+   * in global-position order: what a statement history folds.
+   */
+  private async family(storyId: string): Promise<StoredEvent[]> {
+    const seen = new Set<string>();
+    const all: StoredEvent[] = [];
+    const visit = async (id: string, first: boolean): Promise<void> => {
+      if (seen.has(id) || seen.size >= 64) return;
+      seen.add(id);
+      const events = first ? await this.stream(id, { kind: 'head' }) : await this.q.replayEvents(storyStream(id));
+      all.push(...events);
+      for (const m of mergedStoriesIn(id, events)) await visit(m, false);
+    };
+    await visit(storyId, true);
+    if (seen.size > 1) all.sort((a, b) => (BigInt(a.globalPosition) < BigInt(b.globalPosition) ? -1 : BigInt(a.globalPosition) > BigInt(b.globalPosition) ? 1 : 0));
+    return all;
   }
 
   /** Recompute every hash chain (PgEventLog.verifyChains), timed. */

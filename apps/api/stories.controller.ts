@@ -40,6 +40,27 @@ const isStoriesCursor = (v: unknown): v is StoriesCursor => {
   return !!c && typeof c === 'object' && (c.u === null || typeof c.u === 'string') && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id);
 };
 
+/**
+ * Answer for a story merged into another: 308 Permanent Redirect to the same
+ * path and query under the survivor's id (a merge is never undone; 308 keeps
+ * the method, and clients such as fetch and EventSource follow it), with a
+ * JSON body `{ statusCode: 308, message, storyId, mergedInto }` for clients
+ * that do not follow redirects.
+ */
+export function redirectToSurvivor(req: Request, res: Response, storyId: string, survivor: string): void {
+  const url = req.originalUrl.replace(`/stories/${storyId}`, `/stories/${survivor}`);
+  res.setHeader('Location', url);
+  res.status(308).json({ statusCode: 308, message: `story ${storyId} was merged into story ${survivor}`, storyId, mergedInto: survivor });
+}
+
+/** OpenAPI description of the 308 answer of a merged story's id. */
+const mergedRedirect = {
+  status: 308,
+  description:
+    'Permanent Redirect: the story was merged into another (StoriesMerged); Location is the same request under the survivor\'s id; body `{ statusCode: 308, message, storyId, mergedInto }`. ' +
+    'An as-of request (asOf / position) is redirected only when the merge lies within the bound; before it the story answers alone.',
+};
+
 const badRequest = { description: '`{ statusCode: 400, message, field }`, field naming the bad parameter', schema: { example: BAD_REQUEST_EXAMPLE } };
 
 /** Read API over the story timelines (the projector's read model; as-of answers replay the log). */
@@ -56,7 +77,8 @@ export class StoriesController {
 
   /**
    * Stories, most recently updated first (updated_at desc, then story_id):
-   * `{ stories: StorySummary[], nextCursor: string | null }`.
+   * `{ stories: StorySummary[], nextCursor: string | null }`. A story merged
+   * into another is not listed (its survivor is; its id answers 308).
    * `q`: words that must all occur in the title (case-insensitive);
    * `from` / `to`: YYYY-MM-DD, the story's [firstSaid, lastSaid] must overlap
    * them; `limit` 1-1000 (default 100, as before paging); `cursor`: a previous answer's
@@ -106,7 +128,9 @@ export class StoriesController {
    * filters and paging applied; `reflects` states what the answer reflects.
    * Live answers carry `missingEvents`: events of this story the projector
    * skipped as poison (dead letters not redriven yet); [] normally.
-   * 400 naming the parameter for a bad value; 404 for an unknown story.
+   * 400 naming the parameter for a bad value; 404 for an unknown story;
+   * 308 to the survivor's timeline for a story merged into another (the
+   * survivor's timeline is the union of both stories' statements).
    */
   @Get('stories/:id/timeline')
   @ApiOperation({ summary: "A story's timeline (filters, cursor paging, ETag), live or as of a recorded time / global position" })
@@ -124,12 +148,14 @@ export class StoriesController {
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'ETag of an earlier live answer: 304 while the story and query are unchanged' })
   @ApiOkResponse({ description: '{ missingEvents (live answers: events skipped as poison, [] normally), story, statements: TimelineLine[], reflects, nextCursor }; header ETag (live answers)', schema: { example: TIMELINE_EXAMPLE } })
   @ApiResponse({ status: 304, description: 'Not Modified: If-None-Match matches the current ETag' })
+  @ApiResponse(mergedRedirect)
   @ApiBadRequestResponse(badRequest)
   @ApiNotFoundResponse({ description: 'No such story' })
   async timeline(
     @Param('id', uuidParam()) id: string,
     @Query() query: Record<string, unknown>,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     const filter = parseTimelineFilter(query);
@@ -139,12 +165,18 @@ export class StoriesController {
     const asOf = single('asOf', query.asOf);
     const position = single('position', query.position);
     if (asOf !== undefined || position !== undefined) {
-      res.json(await this.replay(id, asOf, position, filter, limit, after));
+      const r = await this.replay(id, asOf, position, filter, limit, after);
+      if (r.mergedInto) redirectToSurvivor(req, res, id, r.mergedInto);
+      else res.json(r);
       return;
     }
     // dead letters do not move the story's position: they are part of the ETag and the answer
     const head = await this.q.liveHead(id);
     if (head === null) throw new NotFoundException(`no story ${id}`);
+    if (head.mergedInto) {
+      redirectToSurvivor(req, res, id, (await this.q.mergedInto(id)) ?? head.mergedInto);
+      return;
+    }
     const { position: current, missingEvents } = head;
     const key = { ...filter, limit, cursor: cursorText ?? null, missing: missingEvents.map((m) => m.deadLetterId) };
     res.setHeader('Cache-Control', 'no-cache');
@@ -170,7 +202,7 @@ export class StoriesController {
       const bound = asOf !== undefined ? timeBound(asOf, 'asOf') : positionBound(position!, 'position');
       const r = await this.audit.asOfTimeline(id, bound);
       const page = pageTimeline(r.statements, filter, limit, after);
-      return { story: r.story, statements: page.statements, reflects: r.reflects as TimelineReflects, nextCursor: page.nextCursor };
+      return { story: r.story, statements: page.statements, reflects: r.reflects as TimelineReflects, nextCursor: page.nextCursor, mergedInto: r.mergedInto };
     } catch (err) {
       rethrowHttp(err, { notFound: (m) => new NotFoundException(m), badRequest: (m) => new BadRequestException(m) });
     }
@@ -188,8 +220,15 @@ export class StoriesController {
   @ApiOperation({ summary: 'Pairs of statements in conflict (contradicts, corrects, retracts)' })
   @ApiParam({ name: 'id', description: 'story id (uuid)' })
   @ApiOkResponse({ description: '{ pairs: [{ relation, from: TimelineLine, to: TimelineLine }] }', schema: { example: CONTRADICTIONS_EXAMPLE } })
+  @ApiResponse(mergedRedirect)
   @ApiNotFoundResponse({ description: 'No such story' })
-  async contradictions(@Param('id', uuidParam()) id: string): Promise<{ pairs: Array<ConflictPair<TimelineLine>> }> {
+  async contradictions(@Param('id', uuidParam()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const survivor = await this.q.mergedInto(id);
+    if (survivor) return redirectToSurvivor(req, res, id, survivor);
+    res.json(await this.conflicts(id));
+  }
+
+  private async conflicts(id: string): Promise<{ pairs: Array<ConflictPair<TimelineLine>> }> {
     const current = await this.reader.position(id);
     const t = current === null ? null : await this.reader.timeline(id, current);
     if (!t) throw new NotFoundException(`no story ${id}`);
@@ -211,6 +250,7 @@ export class StoriesController {
   @ApiParam({ name: 'id', description: 'story id (uuid)' })
   @ApiQuery({ name: 'after', required: false, description: 'global position already seen (same as the Last-Event-ID header)' })
   @ApiProduces('text/event-stream')
+  @ApiResponse(mergedRedirect)
   @ApiOkResponse({ description: 'event stream: `event: timeline` / `id: 4812` / `data: {"storyId":"…","globalPosition":"4812","recordedAt":"2024-03-05T09:12:44.120Z"}`' })
   @ApiBadRequestResponse(badRequest)
   @ApiNotFoundResponse({ description: 'No such story' })
@@ -224,6 +264,8 @@ export class StoriesController {
     const after = single('after', afterParam);
     if (after !== undefined && !/^[0-9]{1,18}$/.test(after)) throw badParam('after', `after must be a global position (whole number), got "${after}"`);
     const since = after ?? (lastEventId && /^[0-9]{1,18}$/.test(lastEventId) ? lastEventId : undefined);
+    const survivor = await this.q.mergedInto(id);
+    if (survivor) return redirectToSurvivor(req, res, id, survivor);
     const current = await this.reader.position(id);
     if (current === null) throw new NotFoundException(`no story ${id}`);
     this.events.open(id, current, since, req, res);

@@ -3,7 +3,7 @@ import { loadConfig, requireDatabaseUrl } from '@timeline/config';
 import { NewEvent, StoredEvent, storyStream, TimelineEvent, WireItem } from '@timeline/events';
 import { createPool, PgEventLog, quoteSchema, WrongExpectedVersionError } from '@timeline/event-log';
 import { extract, EXTRACTOR, ExtractionContext, ExtractionResult, KnownStatement } from '@timeline/extraction';
-import { evolve, initialState, reextractEvents, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import { evolveStories, initialState, reextractEvents, StoryTimeline, TimelineStatement } from '@timeline/timeline';
 
 /**
  * `timeline reextract [--story ID] [--since TIME]`: re-derive statements
@@ -90,15 +90,25 @@ interface StoryPlan {
  * firstcreated order, run the extractor with the other items' statements as
  * context (updated with what this run re-derived) and diff with
  * `reextractEvents`.
+ *
+ * Merges: `events` may hold the streams of the stories merged into this one
+ * too (in global-position order); they are folded with evolveStories, so a
+ * survivor re-derives the union with the union as context, and writes to its
+ * own stream. A story merged into another plans nothing (its survivor does).
  */
 export function planStory(storyId: string, events: readonly StoredEvent[], opts: { since?: string; extract: ExtractFn; correlationId: string }): StoryPlan {
-  let state: StoryTimeline = initialState(storyId);
+  const states = new Map<string, StoryTimeline>([[storyId, initialState(storyId)]]);
   const itemEvents = new Map<string, StoredEvent<Extract<TimelineEvent, { type: 'WireItemRecorded' }>>>();
+  const streamId = storyStream(storyId);
+  let position = 0;
   for (const ev of events) {
     const e = ev as StoredEvent<TimelineEvent>;
     if (e.type === 'WireItemRecorded') itemEvents.set(e.eventId, e);
-    state = evolve(state, e);
+    if (e.streamId === streamId) position = e.streamPosition;
+    evolveStories(states, e);
   }
+  const state = states.get(storyId)!;
+  if (state.mergedInto) return { events: [], items: 0, added: 0, changed: 0, retired: 0, unchanged: 0, position };
   const sinceMs = opts.since !== undefined ? Date.parse(opts.since) : null;
   const items = Object.values(state.items)
     .filter((i) => i.pubstatus === 'usable')
@@ -107,7 +117,7 @@ export function planStory(storyId: string, events: readonly StoredEvent[], opts:
   const context = new Map<string, KnownStatement>();
   for (const s of Object.values(state.statements)) if (s.status === 'active') context.set(s.statementId, known(s.itemUri, s));
 
-  const plan: StoryPlan = { events: [], items: 0, added: 0, changed: 0, retired: 0, unchanged: 0, position: events.length ? events[events.length - 1].streamPosition : 0 };
+  const plan: StoryPlan = { events: [], items: 0, added: 0, changed: 0, retired: 0, unchanged: 0, position };
   for (const cur of items) {
     const itemEvent = itemEvents.get(cur.eventId)!;
     const item = itemEvent.data.item;
@@ -127,6 +137,28 @@ export function planStory(storyId: string, events: readonly StoredEvent[], opts:
     for (const s of extraction.statements) context.set(s.statementId, known(item.uri, s));
   }
   return plan;
+}
+
+/**
+ * A story's stream and the streams of the stories merged into it
+ * (recursively, found by its StoriesMerged events), in global-position order.
+ */
+async function familyEvents(log: PgEventLog, storyId: string): Promise<StoredEvent[]> {
+  const seen = new Set<string>();
+  const all: StoredEvent[] = [];
+  const visit = async (id: string): Promise<void> => {
+    if (seen.has(id) || seen.size >= 64) return;
+    seen.add(id);
+    const events = await log.readStream(storyStream(id));
+    all.push(...events);
+    for (const ev of events) {
+      const e = ev as StoredEvent<TimelineEvent>;
+      if (e.type === 'StoriesMerged' && e.data.survivorStoryId === id) for (const m of e.data.mergedStoryIds) await visit(m);
+    }
+  };
+  await visit(storyId);
+  if (seen.size > 1) all.sort((a, b) => (BigInt(a.globalPosition) < BigInt(b.globalPosition) ? -1 : BigInt(a.globalPosition) > BigInt(b.globalPosition) ? 1 : 0));
+  return all;
 }
 
 /** Story ids that have a stream in the log (`story-<id>`). */
@@ -159,7 +191,7 @@ export async function reextract(opts: ReextractOptions, io: ReextractIo): Promis
     for (const storyId of ids) {
       const streamId = storyStream(storyId);
       for (let attempt = 1; ; attempt++) {
-        const events = await log.readStream(streamId);
+        const events = await familyEvents(log, storyId);
         if (opts.story && events.length === 0) throw new Error(`no story ${storyId} (stream ${streamId} has no events)`);
         const plan = planStory(storyId, events, { since: opts.since, extract: extractFn, correlationId });
         try {

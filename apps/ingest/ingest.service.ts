@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
 import { itemEventId, sameEditorialContent, sha256Canonical, validateNewEvent, WireItem } from '@timeline/events';
-import { assignStory, extract, ExtractedStatement, ExtractionContext, KnownStatement, StorySignature, updateStorySignature } from '@timeline/extraction';
+import { assignStory, extract, ExtractedStatement, ExtractionContext, KnownStatement, mergeStorySignatures, StoryAssignment, StorySignature, updateStorySignature } from '@timeline/extraction';
 import { finishItem, normalizeDocument, normalizeNinjs, NormalizationError, NormalizedDocument } from '@timeline/feeds';
 import { publishToJetStream } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
@@ -49,6 +49,8 @@ export interface IngestResult {
   pubstatus: string;
   storyId: string;
   newStory: boolean;
+  /** Stories this item merged into `storyId` (it bridged them); absent when none. */
+  mergedStoryIds?: string[];
   statements: number;
   eventIds: string[];
   /** true when the broker already had this item version (same msgID): nothing new. */
@@ -88,6 +90,11 @@ export interface DocumentIngestResult {
  * the read model once, then refreshed incrementally (only stories whose
  * `last_global_position` moved past the highest one seen), merged with what
  * this process published but the projector may not have applied yet.
+ *
+ * Merges: when assignStory finds that the item bridges stories, the item's
+ * message starts with the StoriesMerged events; the index folds the merged
+ * signatures into the survivor's and forgets the merged stories at once
+ * (the read model follows when the projector applies the merge).
  */
 @Injectable()
 export class IngestService {
@@ -177,7 +184,8 @@ export class IngestService {
         const rows = await this.deps.queries.storySignaturesSince(this.storiesPosition);
         let max = BigInt(this.storiesPosition);
         for (const r of rows) {
-          this.stories.mergeFromReadModel(r.signature);
+          if (r.mergedInto) this.stories.markMerged(r.storyId, r.mergedInto);
+          else if (r.signature) this.stories.mergeFromReadModel(r.signature);
           const p = BigInt(r.position);
           if (p > max) max = p;
         }
@@ -220,13 +228,14 @@ export class IngestService {
     // Read the likely story's statements before taking the turn (the
     // assignment is redone in turn; a different answer reads again).
     const guess = this.assign(item, storyOfUriInReadModel);
-    const prefetched = guess.isNew ? Promise.resolve([]) : queries.storyStatements(guess.storyId);
+    const prefetched = this.readStatements(guess);
     prefetched.catch(() => undefined);
 
     const turn = await this.serialized(async () => {
       const assignment = this.assign(item, storyOfUriInReadModel);
-      const fromReadModel = assignment.isNew ? [] : assignment.storyId === guess.storyId ? await prefetched : await queries.storyStatements(assignment.storyId);
-      const extraction = extract(item, this.context(assignment.storyId, item.uri, fromReadModel));
+      const fromReadModel = sameStories(assignment, guess) ? await prefetched : await this.readStatements(assignment);
+      const storyIds = [assignment.storyId, ...(assignment.merge?.mergedStoryIds ?? [])];
+      const extraction = extract(item, this.context(storyIds, item.uri, fromReadModel));
       const events = recordItemEvents({
         item,
         format,
@@ -234,6 +243,7 @@ export class IngestService {
         storyTitle: assignment.isNew ? assignment.title : undefined,
         extraction,
         correlationId,
+        merge: assignment.merge,
       });
       for (const e of events) validateNewEvent(e);
       const payload = { events };
@@ -242,6 +252,7 @@ export class IngestService {
 
       // Remember locally what we publish, ahead of the projector; the publish
       // starts in turn, so the broker receives items in assignment order.
+      if (assignment.merge) this.applyMerge(assignment.storyId, assignment.merge.mergedStoryIds);
       const usable = item.pubstatus === 'usable';
       const prev = this.stories.get(assignment.storyId);
       const sig = usable ? updateStorySignature(prev, assignment.storyId, item, extraction.statements) : prev;
@@ -266,31 +277,59 @@ export class IngestService {
       throw err;
     }
 
-    this.logger.log(`${item.uri} v${item.version} → story ${assignment.storyId}: ${extraction.statements.length} statements${ack.duplicate ? ' (duplicate)' : ''}`);
+    const merged = assignment.merge?.mergedStoryIds;
+    this.logger.log(
+      `${item.uri} v${item.version} → story ${assignment.storyId}: ${extraction.statements.length} statements${merged ? `, merged ${merged.join(', ')} into it` : ''}${ack.duplicate ? ' (duplicate)' : ''}`,
+    );
     return {
       uri: item.uri,
       version: item.version,
       pubstatus: item.pubstatus,
       storyId: assignment.storyId,
       newStory: assignment.isNew,
+      ...(merged ? { mergedStoryIds: merged } : {}),
       statements: extraction.statements.length,
       eventIds: events.map((e) => e.eventId),
       duplicate: ack.duplicate,
     };
   }
 
-  /** The item's story: the one already holding its uri (index, else read model), else clustering over the index. */
-  private assign(item: WireItem, storyOfUriInReadModel: string | null): { storyId: string; isNew: boolean; title: string } {
-    const knownStory = this.stories.storyOfUri(item.uri) ?? storyOfUriInReadModel;
+  /**
+   * The item's story: the one already holding its uri (index, else read
+   * model; a merged story answers with its survivor), else clustering over
+   * the index (which may merge stories).
+   */
+  private assign(item: WireItem, storyOfUriInReadModel: string | null): StoryAssignment {
+    const known = this.stories.storyOfUri(item.uri) ?? storyOfUriInReadModel;
+    const knownStory = known === null ? null : this.stories.survivorOf(known);
     if (knownStory) return { storyId: knownStory, isNew: false, title: this.stories.get(knownStory)?.title ?? item.headline };
     return assignStory(item, this.stories.all());
   }
 
-  /** Statements of the story from other items (read model ∪ local), for cross-item relations. */
-  private context(storyId: string, uri: string, fromReadModel: readonly TimelineStatement[]): ExtractionContext {
+  /** Active statements of the assigned story and of the stories it merges, from the read model. */
+  private async readStatements(a: StoryAssignment): Promise<TimelineStatement[]> {
+    if (a.isNew) return [];
+    const ids = [a.storyId, ...(a.merge?.mergedStoryIds ?? [])];
+    const lists = await Promise.all(ids.map((id) => this.deps.queries.storyStatements(id)));
+    return lists.flat();
+  }
+
+  /** Fold merged stories into the survivor in the index and the local view (this process decided the merge). */
+  private applyMerge(survivor: string, mergedIds: readonly string[]): void {
+    this.stories.merge(survivor, mergedIds);
+    const local = this.localStatements.get(survivor) ?? new Map<string, KnownStatement>();
+    for (const id of mergedIds) {
+      for (const [sid, st] of this.localStatements.get(id) ?? []) local.set(sid, st);
+      this.localStatements.delete(id);
+    }
+    this.localStatements.set(survivor, local);
+  }
+
+  /** Statements of the stories from other items (read model ∪ local), for cross-item relations. */
+  private context(storyIds: readonly string[], uri: string, fromReadModel: readonly TimelineStatement[]): ExtractionContext {
     const byId = new Map<string, KnownStatement>();
     for (const st of fromReadModel) byId.set(st.statementId, knownStatement(st.itemUri, st));
-    for (const [id, st] of this.localStatements.get(storyId) ?? []) byId.set(id, st);
+    for (const storyId of storyIds) for (const [id, st] of this.localStatements.get(storyId) ?? []) byId.set(id, st);
     // In statement id order: the read model's row order (and so how far the projector
     // got) must not decide which of two equal candidates becomes a relation target.
     const storyStatements = [...byId.values()].filter((s) => s.itemUri !== uri).sort((a, b) => (a.statementId < b.statementId ? -1 : a.statementId > b.statementId ? 1 : 0));
@@ -302,20 +341,31 @@ export class IngestService {
   }
 }
 
+/** Whether two assignments read the same stories' statements. */
+function sameStories(a: StoryAssignment, b: StoryAssignment): boolean {
+  if (a.isNew || b.isNew) return a.isNew === b.isNew;
+  return a.storyId === b.storyId && (a.merge?.mergedStoryIds ?? []).join() === (b.merge?.mergedStoryIds ?? []).join();
+}
+
 /**
  * Story signatures by story id, with the story of every item uri: the read
  * model's (refreshed incrementally) merged with this process's own, newer
  * ones — a local signature wins while it has at least as many items as the
- * read model's (the projector has not caught up with it yet).
+ * read model's (the projector has not caught up with it yet). A merged
+ * story is dropped for good (its signature folded into the survivor's); a
+ * late read-model signature of it is ignored.
  */
 export class StoryIndex {
   private readonly byId = new Map<string, StorySignature>();
   private readonly local = new Set<string>();
   private readonly byUri = new Map<string, string>();
+  /** merged story id → the story it was merged into. */
+  private readonly mergedInto = new Map<string, string>();
   private list: StorySignature[] | null = null;
 
   /** A signature read from the read model. */
   mergeFromReadModel(sig: StorySignature): void {
+    if (this.mergedInto.has(sig.storyId)) return;
     const current = this.byId.get(sig.storyId);
     if (current && this.local.has(sig.storyId)) {
       if (current.itemUris.length >= sig.itemUris.length) return;
@@ -332,6 +382,37 @@ export class StoryIndex {
 
   get(storyId: string): StorySignature | undefined {
     return this.byId.get(storyId);
+  }
+
+  /**
+   * Merge stories (this process decided it): the survivor's signature takes
+   * the merged ones' terms, speakers and item uris (a local signature), the
+   * merged ones leave the index.
+   * @throws Error when the survivor is not in the index.
+   */
+  merge(survivor: string, mergedIds: readonly string[]): void {
+    const sig = this.byId.get(survivor);
+    if (!sig) throw new Error(`story ${survivor} is not in the story index`);
+    const merged = mergedIds.map((id) => this.byId.get(id)).filter((x): x is StorySignature => !!x);
+    for (const id of mergedIds) this.markMerged(id, survivor);
+    this.setLocal(mergeStorySignatures(sig, merged));
+  }
+
+  /** The read model says `storyId` was merged into `survivor`: forget it (its item uris now point at the survivor). */
+  markMerged(storyId: string, survivor: string): void {
+    this.mergedInto.set(storyId, survivor);
+    const sig = this.byId.get(storyId);
+    if (sig) for (const uri of sig.itemUris) this.byUri.set(uri, survivor);
+    this.byId.delete(storyId);
+    this.local.delete(storyId);
+    this.list = null;
+  }
+
+  /** The story that now holds `storyId`'s items: itself, or the survivor it was merged into (followed). */
+  survivorOf(storyId: string): string {
+    let id = storyId;
+    for (let hops = 0; hops < 64 && this.mergedInto.has(id); hops++) id = this.mergedInto.get(id)!;
+    return id;
   }
 
   storyOfUri(uri: string): string | null {

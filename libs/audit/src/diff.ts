@@ -2,7 +2,7 @@ import type { StoredEvent } from '@timeline/events';
 import { evolve, initialState, StoryTimeline, TimelineStatement, timelineEntries } from '@timeline/timeline';
 import { describeBound, ReplayBound } from './bounds';
 import { EventRef, eventRef } from './event-ref';
-import { prefixLength, ReplayPoint } from './replay';
+import { absorbMerged, prefixLength, ReplayPoint } from './replay';
 
 /** One statement that differs between the two moments. */
 export interface DiffEntry {
@@ -55,14 +55,25 @@ function point(events: readonly StoredEvent[], n: number, bound: ReplayBound): R
  * continue to `to`, compare. Each entry cites the events in between that
  * touched the statement.
  * @param events the story stream in stream-position order (upcast, validated).
+ * @param merged states of the stories merged into this one (replayStory's `merged`), replayed to `from`
+ *   and to `to`: a merge before `from` absorbs the `from` states, one between the two the `to` states.
  * @throws DiffOrderError when `from` lies after `to`.
  */
-export function diffTimeline(storyId: string, events: readonly StoredEvent[], from: ReplayBound, to: ReplayBound): TimelineDiff {
+export function diffTimeline(
+  storyId: string,
+  events: readonly StoredEvent[],
+  from: ReplayBound,
+  to: ReplayBound,
+  merged?: { from: ReadonlyMap<string, StoryTimeline>; to: ReadonlyMap<string, StoryTimeline> },
+): TimelineDiff {
   const nFrom = prefixLength(events, from);
   const nTo = prefixLength(events, to);
   if (nFrom > nTo) throw new DiffOrderError(`from (${nFrom} events) lies after to (${nTo} events); swap them`);
   let state: StoryTimeline = initialState(storyId);
-  for (let i = 0; i < nFrom; i++) state = evolve(state, events[i]);
+  for (let i = 0; i < nFrom; i++) {
+    state = evolve(state, events[i]);
+    if (merged) absorbMerged(state, events[i], merged.from);
+  }
   const before = new Map<string, TimelineStatement>();
   for (const s of Object.values(state.statements)) before.set(s.statementId, structuredClone(s));
   const activeBefore = new Set(timelineEntries(state).map((e) => e.statementId));
@@ -70,6 +81,7 @@ export function diffTimeline(storyId: string, events: readonly StoredEvent[], fr
   for (let i = nFrom; i < nTo; i++) {
     between.set(events[i].eventId, events[i]);
     state = evolve(state, events[i]);
+    if (merged) absorbMerged(state, events[i], merged.to);
   }
   const causes = (s: TimelineStatement | undefined): EventRef[] =>
     (s?.eventIds ?? []).filter((id) => between.has(id)).map((id) => eventRef(between.get(id)!));

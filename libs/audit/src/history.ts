@@ -1,5 +1,5 @@
 import type { StoredEvent, TimelineEvent } from '@timeline/events';
-import { evolve, initialState, StatementStatus, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import { evolveStories, resolveStory, StatementStatus, StoryTimeline, TimelineStatement } from '@timeline/timeline';
 import { EventRef, eventRef } from './event-ref';
 
 /**
@@ -11,9 +11,10 @@ import { EventRef, eventRef } from './event-ref';
  * - `superseded`: a newer item version arrived without it (yet);
  * - `withdrawn`: the item was killed (canceled) or withheld;
  * - `retracted`: re-extraction with a newer extractor no longer finds it;
- * - `related`: another statement was recorded with a relation to it (contradicts, supports, ...).
+ * - `related`: another statement was recorded with a relation to it (contradicts, supports, ...);
+ * - `merged`: its story was merged into another (StoriesMerged): it moved to the survivor's timeline.
  */
-export type HistoryKind = 'recorded' | 'recorded_again' | 're_extracted' | 'late_version' | 'superseded' | 'withdrawn' | 'retracted' | 'related';
+export type HistoryKind = 'recorded' | 'recorded_again' | 're_extracted' | 'late_version' | 'superseded' | 'withdrawn' | 'retracted' | 'related' | 'merged';
 
 /** One line of a statement's history. */
 export interface HistoryEntry extends EventRef {
@@ -35,20 +36,28 @@ export interface StatementHistory {
 }
 
 /**
- * Every event of a story's stream that touched one statement, found by
- * replaying the stream with `evolve` and watching the statement change.
- * @param events the story stream in stream-position order (upcast, validated).
- * @returns null when no event of the stream records the statement.
+ * Every event that touched one statement, found by replaying with `evolve`
+ * (through evolveStories) and watching the statement change.
+ * @param events the story's stream in stream-position order (upcast,
+ *   validated); for a story that absorbed others, the streams of the whole
+ *   merge family (the survivor's and the merged stories') in global-position
+ *   order, so the statement is followed from its own story into the survivor.
+ * @returns null when no event records the statement; `storyId` of the answer
+ *   is the story that holds it after the last event.
  */
 export function statementHistory(storyId: string, statementId: string, events: readonly StoredEvent[]): StatementHistory | null {
-  let state: StoryTimeline = initialState(storyId);
+  const states = new Map<string, StoryTimeline>();
+  let holder: string | null = null;
+  const find = (): TimelineStatement | undefined => (holder === null ? undefined : states.get(holder)?.statements[statementId]);
   const out: HistoryEntry[] = [];
   for (const ev of events) {
     const e = ev as StoredEvent<TimelineEvent>;
-    const prev = state.statements[statementId];
+    const prev = find();
     const was = prev ? { status: prev.status, itemVersion: prev.itemVersion, extractor: prev.extractor.version, touched: prev.eventIds.length } : null;
-    state = evolve(state, e);
-    const now = state.statements[statementId];
+    const r = evolveStories(states, e);
+    if (holder === null && states.get(r.storyId)?.statements[statementId]) holder = r.storyId;
+    else if (holder !== null) holder = resolveStory(states, holder);
+    const now = find();
     if (!now) continue;
     if (e.type === 'StatementRecorded' && e.data.statementId !== statementId) {
       for (const r of e.data.relations) {
@@ -63,12 +72,14 @@ export function statementHistory(storyId: string, statementId: string, events: r
       else if (now.itemVersion !== e.data.itemVersion) kind = 'late_version';
       else if (e.data.extractor.version !== was.extractor) kind = 're_extracted';
       else kind = 'recorded_again';
+    } else if (e.type === 'StoriesMerged') {
+      kind = 'merged';
     } else {
       kind = e.type === 'StatementRetracted' ? 'retracted' : now.status === 'withdrawn' ? 'withdrawn' : 'superseded';
     }
     out.push({ ...eventRef(e), kind, statusAfter: now.status });
   }
-  const current = state.statements[statementId];
+  const current = find();
   if (!current) return null;
-  return { statementId, storyId, current, events: out };
+  return { statementId, storyId: holder ?? storyId, current, events: out };
 }

@@ -64,10 +64,47 @@ export const StatementRetractedData = z.object({
 });
 export type StatementRetractedData = z.infer<typeof StatementRetractedData>;
 
+/**
+ * Two (or more) stories turned out to be one developing story: a new item
+ * matched each of them (libs/extraction story.ts `assignStory`, merge rule).
+ * Written on TWO kinds of stream in the same message as the triggering
+ * item's events:
+ * - on the survivor's stream (`storyId` = `survivorStoryId`): from here on the
+ *   survivor's timeline holds the union of its and the merged stories'
+ *   statements (the projection moves them; as-of replay reads the merged
+ *   streams too);
+ * - on each merged story's stream (`storyId` = that merged id), a marker
+ *   closing the stream: a replay of the merged story from then on answers
+ *   "merged into the survivor", and its hash chain records its own end.
+ * `sharedTerms` / `score`: the evidence, per merged story (the salient terms
+ * the item shares with it, and the item's similarity to it).
+ */
+export const StoriesMergedData = z.object({
+  /** The story of the stream this event is on. */
+  storyId: z.string().uuid(),
+  survivorStoryId: z.string().uuid(),
+  mergedStoryIds: z.array(z.string().uuid()).min(1),
+  /** The item whose assignment bridged the stories. */
+  itemUri: z.string().min(1),
+  itemVersion: z.number().int().nonnegative(),
+  reason: z.enum(['bridging-item']),
+  evidence: z.array(
+    z.object({
+      storyId: z.string().uuid(),
+      /** The item's weighted share of salient terms found in that story (0-1). */
+      score: z.number().min(0).max(1),
+      sharedTerms: z.array(z.string()),
+    }),
+  ),
+  extractor: ExtractorRef,
+});
+export type StoriesMergedData = z.infer<typeof StoriesMergedData>;
+
 export const EventSchemas = {
   WireItemRecorded: { version: 1, data: WireItemRecordedData },
   StatementRecorded: { version: 1, data: StatementRecordedData },
   StatementRetracted: { version: 1, data: StatementRetractedData },
+  StoriesMerged: { version: 1, data: StoriesMergedData },
 } as const;
 
 export type EventType = keyof typeof EventSchemas;
@@ -95,8 +132,12 @@ export type StatementRetracted = {
   readonly type: 'StatementRetracted';
   readonly data: StatementRetractedData;
 };
+export type StoriesMerged = {
+  readonly type: 'StoriesMerged';
+  readonly data: StoriesMergedData;
+};
 /** Union of all domain events. */
-export type TimelineEvent = WireItemRecorded | StatementRecorded | StatementRetracted;
+export type TimelineEvent = WireItemRecorded | StatementRecorded | StatementRetracted | StoriesMerged;
 
 /**
  * An event before it is appended: what ingest publishes and the writer appends.

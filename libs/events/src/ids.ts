@@ -27,6 +27,15 @@ export const statementEventId = (uri: string, version: number, statementId: stri
 export const statementId = (uri: string, speakerKey: string, contentKey: string): string =>
   deterministicId('stmt', uri, speakerKey, contentKey);
 
+/**
+ * Event id of a StoriesMerged event on the stream of `streamStoryId`: over
+ * the survivor and the (sorted) merged ids, not the triggering item, so the
+ * same merge decided twice (a redelivery, a second ingest process) is one
+ * event in the log.
+ */
+export const storiesMergedEventId = (survivorStoryId: string, mergedStoryIds: readonly string[], streamStoryId: string): string =>
+  deterministicId('stories-merged', survivorStoryId, [...mergedStoryIds].sort().join(','), streamStoryId);
+
 /** Story id for a new story, derived from the uri of its first item. */
 export const storyIdFor = (firstItemUri: string): string => deterministicId('story', firstItemUri);
 

@@ -6,7 +6,7 @@ import type { WireItem } from '@timeline/events';
 import type { StorySignature } from './story.contract';
 import type { ExtractedStatement, KnownSpeaker, KnownStatement } from './types';
 import { extract } from './extract';
-import { assignStory, updateStorySignature } from './story';
+import { assignStory, mergeStorySignatures, updateStorySignature } from './story';
 
 /** One predicted statement, as in the gold files. */
 export interface GoldStatementPrediction {
@@ -41,7 +41,9 @@ interface StoryState {
  * (stable; a later version of the same item after the earlier one), each
  * assigned to a story, extracted with the story so far as context; a kill
  * removes the item's statements from the story, a later version replaces
- * them. Returns one prediction per input file, in input order.
+ * them; an item that bridges two stories merges them (assignStory's merge
+ * rule) and the earlier items of the merged story take the survivor's id.
+ * Returns one prediction per input file, in input order.
  *
  * Relation targets: `sN` within the item, `<article>#sN` across items.
  */
@@ -56,6 +58,19 @@ export function extractBatch(files: Array<{ article: string; item: WireItem }>):
     const sigs = stories.map((s) => s.sig);
     const asg = assignStory(f.item, sigs);
     let st = stories.find((s) => s.sig.storyId === asg.storyId);
+    if (st && asg.merge) {
+      // The item bridges stories: the merged ones fold into the survivor, and items already predicted in them follow.
+      for (const id of asg.merge.mergedStoryIds) {
+        const k = stories.findIndex((s) => s.sig.storyId === id);
+        if (k < 0) continue;
+        const m = stories[k];
+        stories.splice(k, 1);
+        st.sig = mergeStorySignatures(st.sig, [m.sig]);
+        for (const [uri, list] of m.byUri) st.byUri.set(uri, list);
+        for (const [key, sp] of m.speakers) if (!st.speakers.has(key)) st.speakers.set(key, sp);
+        for (const r of results) if (r && r.story === id) r.story = st.sig.storyId;
+      }
+    }
     const storyStatements: KnownStatement[] = [];
     const knownSpeakers: KnownSpeaker[] = [];
     if (st) {

@@ -18,10 +18,24 @@ export interface StorySignature {
   itemUris: string[];
 }
 
+/**
+ * The item bridges stories that turn out to be one: it joins the survivor
+ * (`storyId` of the assignment) and the merged stories fold into it.
+ */
+export interface StoryMerge {
+  survivorStoryId: string;
+  /** Sorted by story id. */
+  mergedStoryIds: string[];
+  /** Per story the item matched (survivor first, then the merged ones): the item's similarity and the salient terms shared. */
+  evidence: Array<{ storyId: string; score: number; sharedTerms: string[] }>;
+}
+
 export interface StoryAssignment {
   storyId: string;
   isNew: boolean;
   title: string;
+  /** Set when the item bridges two or more existing stories (see assignStory). */
+  merge?: StoryMerge;
 }
 
 export type AssignStory = (item: WireItem, stories: readonly StorySignature[]) => StoryAssignment;

@@ -6,7 +6,7 @@
  */
 import { storyIdFor } from '@timeline/events';
 import type { WireItem } from '@timeline/events';
-import type { AssignStory, StoryAssignment, StorySignature } from './story.contract';
+import type { AssignStory, StoryAssignment, StoryMerge, StorySignature } from './story.contract';
 import type { ExtractedStatement } from './types';
 import { NOT_NAME, TITLE_WORDS } from './lexicon';
 
@@ -15,6 +15,13 @@ const DAY_MS = 86_400_000;
 export const STORY_WINDOW_DAYS = 21;
 /** Minimum weighted share of an item's salient terms found in a story. */
 export const STORY_THRESHOLD = 0.22;
+/**
+ * Merge rule: an item bridges two stories only when it matches EACH of them
+ * at least this strongly (higher than the assignment threshold) ...
+ */
+export const STORY_MERGE_THRESHOLD = 0.3;
+/** ... and shares at least this many distinct salient terms with each (one shared surname is not a bridge). */
+export const STORY_MERGE_MIN_TERMS = 3;
 
 const GENERIC = new Set(
   'related reporting editing additional sign kill end corrects photo example wire reuters ap afp getty images newsletter briefing read more update exclusive factbox explainer analysis government ministry police court company president minister chief executive director spokesman spokeswoman'.split(
@@ -59,16 +66,28 @@ function termsOf(item: WireItem): Record<string, number> {
   return out;
 }
 
-function similarity(terms: Record<string, number>, sig: StorySignature, df: Map<string, number>, n: number): number {
+function similarity(terms: Record<string, number>, sig: StorySignature, df: Map<string, number>, n: number): { f: number; shared: string[] } {
   let num = 0;
   let den = 0;
+  const shared: string[] = [];
   for (const [t, c] of Object.entries(terms)) {
     const idf = Math.log(1 + (n + 1) / (1 + (df.get(t) ?? 0)));
     const w = idf * Math.min(3, c);
     den += w;
-    if (sig.terms[t]) num += w;
+    if (sig.terms[t]) {
+      num += w;
+      shared.push(t);
+    }
   }
-  return den ? num / den : 0;
+  return { f: den ? num / den : 0, shared };
+}
+
+/** Older story first: earlier first item, then the smaller story id (never the registry's order). */
+function olderFirst(a: StorySignature, b: StorySignature): number {
+  const ta = Date.parse(a.firstcreated);
+  const tb = Date.parse(b.firstcreated);
+  if (ta !== tb) return ta - tb;
+  return a.storyId < b.storyId ? -1 : a.storyId > b.storyId ? 1 : 0;
 }
 
 /**
@@ -78,6 +97,15 @@ function similarity(terms: Record<string, number>, sig: StorySignature, df: Map<
  * stories) within STORY_WINDOW_DAYS of its last item, if ≥ STORY_THRESHOLD;
  * of equally similar stories, the one with the smallest story id (so the
  * order of `stories` never matters).
+ *
+ * Merge rule (issue 3, "any later merge of two stories"): when the item
+ * matches two or more stories each with similarity ≥ STORY_MERGE_THRESHOLD
+ * and ≥ STORY_MERGE_MIN_TERMS distinct shared salient terms, they are one
+ * developing story reported under two threads: the item joins the OLDEST of
+ * them (earliest first item; equal times: the smaller story id), the
+ * survivor, and `merge` names the others. A story that shares only a name
+ * (one surname) with the item never merges. The decision reads only the
+ * signatures, so the same log gives the same merges.
  */
 export const assignStory: AssignStory = (item: WireItem, stories: readonly StorySignature[]): StoryAssignment => {
   const own = stories.find((s) => s.itemUris.includes(item.uri));
@@ -87,14 +115,26 @@ export const assignStory: AssignStory = (item: WireItem, stories: readonly Story
   for (const s of stories) for (const t of Object.keys(s.terms)) df.set(t, (df.get(t) ?? 0) + 1);
   const t0 = Date.parse(item.firstcreated);
   let best: { s: StorySignature; f: number } | null = null;
+  const bridged: Array<{ s: StorySignature; f: number; shared: string[] }> = [];
   for (const s of stories) {
     const last = Date.parse(s.lastcreated);
     const first = Date.parse(s.firstcreated);
     if (t0 - last > STORY_WINDOW_DAYS * DAY_MS || first - t0 > STORY_WINDOW_DAYS * DAY_MS) continue;
-    const f = similarity(terms, s, df, stories.length);
+    const { f, shared } = similarity(terms, s, df, stories.length);
     // A tie goes to the smaller story id: the registry's order (read-model row
     // order) must not decide, or the same items cluster differently run to run.
     if (!best || f > best.f || (f === best.f && s.storyId < best.s.storyId)) best = { s, f };
+    if (f >= STORY_MERGE_THRESHOLD && shared.length >= STORY_MERGE_MIN_TERMS) bridged.push({ s, f, shared });
+  }
+  if (bridged.length >= 2) {
+    bridged.sort((a, b) => olderFirst(a.s, b.s));
+    const survivor = bridged[0].s;
+    const merge: StoryMerge = {
+      survivorStoryId: survivor.storyId,
+      mergedStoryIds: bridged.slice(1).map((b) => b.s.storyId).sort(),
+      evidence: bridged.map((b) => ({ storyId: b.s.storyId, score: Math.round(b.f * 1e6) / 1e6, sharedTerms: [...b.shared].sort() })),
+    };
+    return { storyId: survivor.storyId, isNew: false, title: survivor.title, merge };
   }
   if (best && best.f >= STORY_THRESHOLD) return { storyId: best.s.storyId, isNew: false, title: best.s.title };
   return { storyId: storyIdFor(item.uri), isNew: true, title: item.headline ?? '' };
@@ -115,4 +155,21 @@ export function updateStorySignature(sig: StorySignature | undefined, storyId: s
   if (Date.parse(item.firstcreated) < Date.parse(base.firstcreated)) base.firstcreated = item.firstcreated;
   if (Date.parse(item.firstcreated) > Date.parse(base.lastcreated)) base.lastcreated = item.firstcreated;
   return base;
+}
+
+/**
+ * The signature of a survivor after a merge: terms summed, speakers and item
+ * uris of the merged stories appended (survivor's first), the time span the
+ * union of both; title and id stay the survivor's. Pure (inputs untouched).
+ */
+export function mergeStorySignatures(survivor: StorySignature, merged: readonly StorySignature[]): StorySignature {
+  const out: StorySignature = { ...survivor, terms: { ...survivor.terms }, speakers: [...survivor.speakers], itemUris: [...survivor.itemUris] };
+  for (const m of merged) {
+    for (const [t, c] of Object.entries(m.terms)) out.terms[t] = (out.terms[t] ?? 0) + c;
+    for (const sp of m.speakers) if (!out.speakers.includes(sp)) out.speakers.push(sp);
+    for (const u of m.itemUris) if (!out.itemUris.includes(u)) out.itemUris.push(u);
+    if (Date.parse(m.firstcreated) < Date.parse(out.firstcreated)) out.firstcreated = m.firstcreated;
+    if (Date.parse(m.lastcreated) > Date.parse(out.lastcreated)) out.lastcreated = m.lastcreated;
+  }
+  return out;
 }

@@ -16,6 +16,9 @@ import type { Migration } from '@timeline/event-log';
  *   plain names, so queries and the projector need no pointer lookup.
  * - 110: an index for GET /stories (updated_at desc, story_id: its order and
  *   keyset cursor). Rebuild generations copy it (LIKE ... INCLUDING ALL).
+ * - 111: `rm_stories.merged_into`: set on a story merged into another
+ *   (StoriesMerged); such a story is left out of GET /stories and its id
+ *   answers with the survivor's.
  */
 export const READ_MODEL_MIGRATIONS: readonly Migration[] = [
   {
@@ -90,5 +93,10 @@ INSERT INTO rm_generations (projection, generation, status, activated_at) VALUES
     id: 110,
     name: 'read model: index of the stories listing (GET /stories order and cursor)',
     sql: `CREATE INDEX rm_stories_updated ON rm_stories (updated_at DESC NULLS LAST, story_id);`,
+  },
+  {
+    id: 111,
+    name: 'read model: merged stories point at their survivor',
+    sql: `ALTER TABLE rm_stories ADD COLUMN merged_into uuid;`,
   },
 ];

@@ -90,7 +90,22 @@ export class ReadModelQueries {
   }
 
   /**
-   * Stories, most recently updated first (updated_at desc, story_id), keyset-paged.
+   * The survivor a story was merged into (followed through later merges),
+   * or null when the story was never merged (or is unknown).
+   */
+  async mergedInto(storyId: string): Promise<string | null> {
+    let id = storyId;
+    for (let hops = 0; hops < 64; hops++) {
+      const r = await this.pool.query<{ m: string | null }>(`SELECT merged_into::text AS m FROM ${this.s}.rm_stories WHERE story_id = $1`, [id]);
+      const next = r.rows[0]?.m ?? null;
+      if (!next) return id === storyId ? null : id;
+      id = next;
+    }
+    return id;
+  }
+
+  /**
+   * Stories not merged into another, most recently updated first (updated_at desc, story_id), keyset-paged.
    * @param opts.q words that must all appear in the title (case-insensitive substrings)
    * @param opts.from / opts.to inclusive YYYY-MM-DD day range that must overlap [first_said, last_said]
    *   (stories without a dated active statement are left out when either is given)
@@ -104,6 +119,7 @@ export class ReadModelQueries {
       params.push(v);
       return `$${params.length}`;
     };
+    where.push('merged_into IS NULL'); // a merged story is listed as its survivor
     for (const word of (opts.q ?? '').split(/\s+/).filter(Boolean)) where.push(`title ILIKE ${p(`%${likeEscape(word)}%`)}`);
     if (opts.from !== undefined) where.push(`last_said >= ${p(opts.from)}`);
     if (opts.to !== undefined) where.push(`first_said <= ${p(opts.to)}`);
@@ -289,11 +305,13 @@ export class ReadModelQueries {
    * `last_global_position` is past `afterPosition` (decimal string; '0' for
    * all), with that position, so a caller can keep an in-memory index and
    * read only what the projector changed since (ingest's story clustering).
+   * A story merged into another comes with `mergedInto` (and no signature:
+   * the survivor's holds its terms).
    */
-  async storySignaturesSince(afterPosition: string): Promise<Array<{ signature: StorySignature; position: string }>> {
-    const r = await this.pool.query<{ signature: StorySignature; position: string }>(
-      `SELECT signature, last_global_position::text AS position FROM ${this.s}.rm_stories
-        WHERE signature IS NOT NULL AND last_global_position > $1::bigint`,
+  async storySignaturesSince(afterPosition: string): Promise<Array<{ storyId: string; signature: StorySignature | null; mergedInto: string | null; position: string }>> {
+    const r = await this.pool.query<{ storyId: string; signature: StorySignature | null; mergedInto: string | null; position: string }>(
+      `SELECT story_id::text AS "storyId", signature, merged_into::text AS "mergedInto", last_global_position::text AS position FROM ${this.s}.rm_stories
+        WHERE (signature IS NOT NULL OR merged_into IS NOT NULL) AND last_global_position > $1::bigint`,
       [afterPosition],
     );
     return r.rows;
@@ -314,12 +332,13 @@ export class ReadModelQueries {
    * the story's last global position and its missing events, the events the
    * projector skipped as poison (dead_letters of source `projector:*` not
    * redriven since), oldest first; [] normally.
+   * `mergedInto`: the story it was merged into (null normally).
    * @returns null for an unknown story.
    */
-  async liveHead(storyId: string): Promise<{ position: string; missingEvents: MissingEvent[] } | null> {
-    const r = await this.pool.query<{ p: string; missing: MissingEvent[] }>({
+  async liveHead(storyId: string): Promise<{ position: string; missingEvents: MissingEvent[]; mergedInto: string | null } | null> {
+    const r = await this.pool.query<{ p: string; missing: MissingEvent[]; m: string | null }>({
       name: `live-head:${this.s}`,
-      text: `SELECT s.last_global_position::text AS p,
+      text: `SELECT s.last_global_position::text AS p, s.merged_into::text AS m,
                     coalesce((SELECT json_agg(json_build_object('deadLetterId', d.id::text, 'globalPosition', d.global_position::text,
                                                                'eventId', d.event_id::text, 'error', d.error) ORDER BY d.global_position)
                                 FROM ${this.s}.dead_letters d
@@ -327,7 +346,7 @@ export class ReadModelQueries {
                FROM ${this.s}.rm_stories s WHERE s.story_id = $1`,
       values: [storyId],
     });
-    return r.rowCount ? { position: r.rows[0].p, missingEvents: r.rows[0].missing } : null;
+    return r.rowCount ? { position: r.rows[0].p, missingEvents: r.rows[0].missing, mergedInto: r.rows[0].m } : null;
   }
 
 }

@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { StoredEvent, TimelineEvent } from '@timeline/events';
 import { Checkpoint, checkpointOf, PgEventLog, quoteSchema } from '@timeline/event-log';
-import { evolve, initialState, saidAtSortKey, StoryTimeline, TimelineStatement, touchedStatements } from '@timeline/timeline';
-import { updateStorySignature, StorySignature, ExtractedStatement } from '@timeline/extraction';
+import { evolveStories, resolveStory, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import { mergeStorySignatures, updateStorySignature, StorySignature, ExtractedStatement } from '@timeline/extraction';
 import { readTimelineEvents } from './log-read';
 
 /** Name of the timeline projection's checkpoint row. */
@@ -48,23 +48,46 @@ export interface FoldedBatch {
   itemEvents: Array<StoredEvent<Extract<TimelineEvent, { type: 'WireItemRecorded' }>>>;
   /** Stories whose state changed. */
   stories: Set<string>;
+  /** Merges applied, in log order; `before`: how many of itemEvents came before the merge (for the signatures). */
+  merges?: Array<{ survivor: string; merged: string[]; before: number }>;
 }
 
-/** Fold events into `states` (mutated in place, missing stories start empty) with the shared `evolve`. */
+/**
+ * Fold events into `states` (mutated in place, missing stories start empty)
+ * with the shared `evolve`, through evolveStories (merges absorb the merged
+ * stories' states; an event of a merged story folds into its survivor, and
+ * its item event is listed under the survivor's id). The caller must have
+ * put in `states` the stored states of the merged stories and survivors.
+ */
 export function foldTimelineBatch(states: Map<string, StoryTimeline>, events: readonly StoredEvent[], into?: FoldedBatch): FoldedBatch {
   const out: FoldedBatch = into ?? { touched: new Map(), itemEvents: [], stories: new Set() };
   for (const ev of events) {
     const e = ev as StoredEvent<TimelineEvent>;
-    const storyId = e.data.storyId;
-    const state = evolve(states.get(storyId) ?? initialState(storyId), e);
-    states.set(storyId, state);
-    out.stories.add(storyId);
-    let set = out.touched.get(storyId);
-    if (!set) out.touched.set(storyId, (set = new Set<string>()));
-    for (const id of touchedStatements(state, e)) set.add(id);
-    if (e.type === 'WireItemRecorded') out.itemEvents.push(e);
+    const r = evolveStories(states, e);
+    for (const id of r.stories) out.stories.add(id);
+    let set = out.touched.get(r.storyId);
+    if (!set) out.touched.set(r.storyId, (set = new Set<string>()));
+    for (const id of r.touched) set.add(id);
+    if (e.type === 'WireItemRecorded') out.itemEvents.push(r.storyId === e.data.storyId ? e : { ...e, data: { ...e.data, storyId: r.storyId } });
+    if (e.type === 'StoriesMerged' && e.data.survivorStoryId === e.data.storyId) {
+      (out.merges ??= []).push({ survivor: e.data.storyId, merged: e.data.mergedStoryIds, before: out.itemEvents.length });
+    }
   }
   return out;
+}
+
+/** Story ids a batch of events needs the states of: each event's story, and for a merge its survivor and merged stories. */
+export function storiesOfEvents(events: readonly StoredEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const ev of events) {
+    const e = ev as StoredEvent<TimelineEvent>;
+    ids.add(e.data.storyId);
+    if (e.type === 'StoriesMerged') {
+      ids.add(e.data.survivorStoryId);
+      for (const m of e.data.mergedStoryIds) ids.add(m);
+    }
+  }
+  return [...ids];
 }
 
 /** What one projection step did. */
@@ -154,8 +177,16 @@ export class TimelineProjection {
 
   /** Fold events into the stored states and write the touched rows. */
   private async apply(client: PoolClient, events: StoredEvent[]): Promise<string[]> {
-    const storyIds = [...new Set(events.map((e) => (e as StoredEvent<TimelineEvent>).data.storyId))];
+    const storyIds = storiesOfEvents(events);
     const states = await loadStoryStates(client, this.t, storyIds, this.cache);
+    // An event of a merged story folds into its survivor: load survivors too (rare: a second read only then).
+    const asked = new Set(storyIds);
+    for (;;) {
+      const more = [...states.values()].map((st) => st.mergedInto).filter((id): id is string => !!id && !asked.has(id));
+      if (!more.length) break;
+      for (const id of more) asked.add(id);
+      for (const [id, st] of await loadStoryStates(client, this.t, more, this.cache)) states.set(id, st);
+    }
     const batch = foldTimelineBatch(states, events);
     await writeTimelineRows(client, this.t, states, batch);
     for (const id of batch.stories) {
@@ -257,16 +288,40 @@ export async function writeTimelineRows(client: Pick<PoolClient, 'query'>, t: Rm
   };
   const versions = new Map<string, unknown[]>();
   const items = new Map<string, unknown[]>();
-  for (const e of batch.itemEvents) {
-    const { item, storyId } = e.data;
+  const merges = batch.merges ?? [];
+  let nextMerge = 0;
+  const applyMerges = (upTo: number) => {
+    for (; nextMerge < merges.length && merges[nextMerge].before <= upTo; nextMerge++) {
+      const m = merges[nextMerge];
+      const mergedSigs = m.merged.map((id) => signatures.get(id)).filter((x): x is StorySignature => !!x);
+      const sig = signatures.get(m.survivor);
+      if (sig) signatures.set(m.survivor, mergeStorySignatures(sig, mergedSigs));
+      for (const id of m.merged) signatures.set(id, undefined);
+    }
+  };
+  for (let i = 0; i < batch.itemEvents.length; i++) {
+    applyMerges(i);
+    const e = batch.itemEvents[i];
+    const { item } = e.data;
+    // The story now holding the item: a merge later in the batch moved a merged story's items to its survivor.
+    const storyId = resolveStory(states, e.data.storyId);
     const vk = `${item.uri}\u001f${item.version}`;
-    if (!versions.has(vk)) versions.set(vk, [item.uri, item.version, storyId, e.eventId, item.headline, item.body_text]);
+    if (!versions.has(vk)) versions.set(vk, [item.uri, item.version, e.data.storyId, e.eventId, item.headline, item.body_text]);
     const cur = states.get(storyId)!.items[item.uri];
     items.set(cur.uri, [cur.uri, storyId, cur.version, cur.pubstatus, cur.headline, cur.firstcreated, cur.versioncreated, cur.ednote]);
     if (cur.version === item.version && item.pubstatus === 'usable') {
       const stmts = byItemVersion(storyId).get(vk) ?? [];
-      signatures.set(storyId, updateStorySignature(signatures.get(storyId), storyId, item, stmts.map(asExtracted)));
+      // the signature of the story the event was folded into (a later merge in the batch folds it on)
+      signatures.set(e.data.storyId, updateStorySignature(signatures.get(e.data.storyId), e.data.storyId, item, stmts.map(asExtracted)));
     }
+  }
+  applyMerges(Infinity);
+  if (merges.length) {
+    // Items of merged stories recorded in earlier batches now belong to the survivor.
+    await client.query(
+      `UPDATE ${t.items} i SET story_id = m.survivor FROM unnest($1::uuid[], $2::uuid[]) AS m(merged, survivor) WHERE i.story_id = m.merged`,
+      [merges.flatMap((m) => m.merged), merges.flatMap((m) => m.merged.map(() => resolveStory(states, m.survivor)))],
+    );
   }
   if (versions.size) {
     const cols = columns([...versions.values()], 6);
@@ -339,7 +394,8 @@ export async function writeTimelineRows(client: Pick<PoolClient, 'query'>, t: Rm
       keys[keys.length - 1] ?? null,
       state.lastRecordedAt,
       state.lastGlobalPosition,
-      sig ? JSON.stringify(sig) : null,
+      sig && !state.mergedInto ? JSON.stringify(sig) : null,
+      state.mergedInto ?? null,
     ]);
   }
   if (storyIds.length) {
@@ -351,12 +407,12 @@ export async function writeTimelineRows(client: Pick<PoolClient, 'query'>, t: Rm
       [storyIds, `[${stateDocs.join(',')}]`],
     );
     await client.query(
-      `INSERT INTO ${t.stories} (story_id, title, item_count, statement_count, first_said, last_said, updated_at, last_global_position, signature)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::bigint[], $9::jsonb[])
+      `INSERT INTO ${t.stories} (story_id, title, item_count, statement_count, first_said, last_said, updated_at, last_global_position, signature, merged_into)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[], $8::bigint[], $9::jsonb[], $10::uuid[])
        ON CONFLICT (story_id) DO UPDATE SET title = EXCLUDED.title, item_count = EXCLUDED.item_count, statement_count = EXCLUDED.statement_count,
          first_said = EXCLUDED.first_said, last_said = EXCLUDED.last_said, updated_at = EXCLUDED.updated_at,
-         last_global_position = EXCLUDED.last_global_position, signature = EXCLUDED.signature`,
-      columns(rows, 9),
+         last_global_position = EXCLUDED.last_global_position, signature = EXCLUDED.signature, merged_into = EXCLUDED.merged_into`,
+      columns(rows, 10),
     );
   }
 }

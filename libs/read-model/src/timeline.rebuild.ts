@@ -4,11 +4,11 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { StoredEvent, TimelineEvent } from '@timeline/events';
 import { Checkpoint, checkpointOf, PgEventLog, quoteSchema, START_CHECKPOINT } from '@timeline/event-log';
-import { updateStorySignature, StorySignature } from '@timeline/extraction';
-import { evolve, initialState, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import { mergeStorySignatures, updateStorySignature, StorySignature } from '@timeline/extraction';
+import { evolveStories, resolveStory, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
 import { readTimelineEvents } from './log-read';
 import {
-  asExtracted, foldTimelineBatch, projectionLockKey, READ_MODEL_TABLES, RmTables, rmTables, storedStateJson, TIMELINE_PROJECTION, writeTimelineRows,
+  asExtracted, foldTimelineBatch, projectionLockKey, storiesOfEvents, READ_MODEL_TABLES, RmTables, rmTables, storedStateJson, TIMELINE_PROJECTION, writeTimelineRows,
 } from './timeline.projection';
 
 /** Progress of a rebuild, reported after every batch. */
@@ -134,11 +134,8 @@ async function rebuild(pool: Pool, log: PgEventLog, opts: RebuildOptions, projec
     const more = events.length >= batchSize; // short page: close to the head, the rest is folded inside the switch
     if (more) page = readTimelineEvents(pool, opts.schema, cp, batchSize);
     for (const ev of events) {
-      const storyId = (ev as StoredEvent<TimelineEvent>).data.storyId;
-      let st = states.get(storyId);
-      if (!st) states.set(storyId, (st = initialState(storyId)));
-      evolve(st, ev);
-      if (ev.type === 'WireItemRecorded') items.add(ev as StoredEvent<Extract<TimelineEvent, { type: 'WireItemRecorded' }>>);
+      const r = evolveStories(states, ev); // merges absorb, events of merged stories fold into their survivor
+      items.note(ev as StoredEvent<TimelineEvent>, r.storyId);
     }
     applied += events.length;
     if (items.versionRows.length >= 5000 || !more) {
@@ -175,7 +172,7 @@ async function rebuild(pool: Pool, log: PgEventLog, opts: RebuildOptions, projec
         const events = await log.readAllGapSafe(cp, batchSize, client);
         if (!events.length) break;
         // Fold into copies of the touched states, so a failed attempt leaves `states` as flushed.
-        for (const id of new Set(events.map((e) => (e as StoredEvent & { data: { storyId: string } }).data.storyId))) {
+        for (const id of new Set(storiesOfEvents(events).flatMap((x) => [x, resolveStory(states, x)]))) {
           const st = states.get(id);
           if (st && statesBefore.get(id) === st) states.set(id, structuredClone(st));
         }
@@ -352,7 +349,18 @@ class BulkItems {
   versionRows: string[] = [];
   private readonly seenVersions = new Set<string>();
   readonly storyOfUri = new Map<string, string>();
-  readonly eventsOfStory = new Map<string, ItemEvent['data']['item'][]>();
+  /** Per story, in log order: its item events, and the merges it absorbed (`merged`: story ids). */
+  readonly eventsOfStory = new Map<string, Array<ItemEvent['data']['item'] | { merged: string[] }>>();
+
+  /** An event folded into story `into` (evolveStories' target): item events and merges are kept. */
+  note(e: StoredEvent<TimelineEvent>, into: string): void {
+    if (e.type === 'WireItemRecorded') this.add(into === e.data.storyId ? e : { ...e, data: { ...e.data, storyId: into } });
+    else if (e.type === 'StoriesMerged' && e.data.survivorStoryId === e.data.storyId) {
+      const list = this.eventsOfStory.get(into);
+      if (list) list.push({ merged: e.data.mergedStoryIds });
+      else this.eventsOfStory.set(into, [{ merged: e.data.mergedStoryIds }]);
+    }
+  }
 
   add(e: ItemEvent): void {
     const { item, storyId } = e.data;
@@ -399,26 +407,44 @@ async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimel
   const itemRows = function* (): Generator<string> {
     for (const state of states.values()) {
       for (const cur of Object.values(state.items)) {
-        if (items.storyOfUri.get(cur.uri) !== state.storyId) continue; // the uri's latest item event named another story
+        // the uri's latest item event named another story (not one merged into this one)
+        if (resolveStory(states, items.storyOfUri.get(cur.uri) ?? '') !== state.storyId) continue;
         yield copyLine([cur.uri, state.storyId, cur.version, cur.pubstatus, cur.headline, cur.firstcreated, cur.versioncreated, cur.ednote]);
       }
     }
   };
+  const grouped = new Map<string, Map<string, TimelineStatement[]>>();
+  const byItemVersionOf = (holder: StoryTimeline): Map<string, TimelineStatement[]> => {
+    let byItemVersion = grouped.get(holder.storyId);
+    if (byItemVersion) return byItemVersion;
+    grouped.set(holder.storyId, (byItemVersion = new Map()));
+    for (const st of Object.values(holder.statements)) {
+      const k = `${st.itemUri}\u001f${st.itemVersion}`;
+      const list = byItemVersion.get(k);
+      if (list) list.push(st);
+      else byItemVersion.set(k, [st]);
+    }
+    return byItemVersion;
+  };
+  // A story's signature: its item events in log order, a merge folding in the merged stories' signatures (as the live projection does).
+  const signatureOf = (storyId: string, depth = 0): StorySignature | undefined => {
+    const holder = states.get(resolveStory(states, storyId))!;
+    let sig: StorySignature | undefined;
+    for (const op of items.eventsOfStory.get(storyId) ?? []) {
+      if ('merged' in op) {
+        const merged = depth < 64 ? op.merged.map((id) => signatureOf(id, depth + 1)).filter((x): x is StorySignature => !!x) : [];
+        if (sig) sig = mergeStorySignatures(sig, merged);
+        continue;
+      }
+      const cur = holder.items[op.uri];
+      if (!cur || cur.version !== op.version || op.pubstatus !== 'usable') continue;
+      sig = updateStorySignature(sig, storyId, op, (byItemVersionOf(holder).get(`${op.uri}\u001f${op.version}`) ?? []).map(asExtracted));
+    }
+    return sig;
+  };
   const storyRows = function* (): Generator<string> {
     for (const state of states.values()) {
-      let sig: StorySignature | undefined;
-      const byItemVersion = new Map<string, TimelineStatement[]>();
-      for (const st of Object.values(state.statements)) {
-        const k = `${st.itemUri}\u001f${st.itemVersion}`;
-        const list = byItemVersion.get(k);
-        if (list) list.push(st);
-        else byItemVersion.set(k, [st]);
-      }
-      for (const item of items.eventsOfStory.get(state.storyId) ?? []) {
-        const cur = state.items[item.uri];
-        if (cur.version !== item.version || item.pubstatus !== 'usable') continue;
-        sig = updateStorySignature(sig, state.storyId, item, (byItemVersion.get(`${item.uri}\u001f${item.version}`) ?? []).map(asExtracted));
-      }
+      const sig = state.mergedInto ? undefined : signatureOf(state.storyId);
       let active = 0;
       let first: string | null = null;
       let last: string | null = null;
@@ -430,7 +456,7 @@ async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimel
         if (last === null || k > last) last = k;
       }
       const usable = Object.values(state.items).filter((i) => i.pubstatus === 'usable').length;
-      yield copyLine([state.storyId, state.title, usable, active, first, last, state.lastRecordedAt, state.lastGlobalPosition, sig ? JSON.stringify(sig) : null]);
+      yield copyLine([state.storyId, state.title, usable, active, first, last, state.lastRecordedAt, state.lastGlobalPosition, sig ? JSON.stringify(sig) : null, state.mergedInto ?? null]);
     }
   };
   await Promise.all([
@@ -440,7 +466,7 @@ async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimel
       await copyRows(pool, t.states, ['story_id', 'state'], stateRows());
       await copyRows(pool, t.items, ['uri', 'story_id', 'version', 'pubstatus', 'headline', 'firstcreated', 'versioncreated', 'ednote'], itemRows());
       await copyRows(pool, t.stories, [
-        'story_id', 'title', 'item_count', 'statement_count', 'first_said', 'last_said', 'updated_at', 'last_global_position', 'signature',
+        'story_id', 'title', 'item_count', 'statement_count', 'first_said', 'last_said', 'updated_at', 'last_global_position', 'signature', 'merged_into',
       ], storyRows());
     })(),
   ]);

@@ -1,7 +1,7 @@
 import {
-  itemEventId, newEvent, NewEvent, sha256Canonical, statementEventId, storyStream, WireItem,
+  itemEventId, newEvent, NewEvent, sha256Canonical, statementEventId, storiesMergedEventId, storyStream, WireItem,
 } from '@timeline/events';
-import type { ExtractionResult } from '@timeline/extraction';
+import type { ExtractionResult, StoryMerge } from '@timeline/extraction';
 
 /** What ingest decided for one wire item version: its story and its statements. */
 export interface RecordItemCommand {
@@ -14,6 +14,8 @@ export interface RecordItemCommand {
   extraction: ExtractionResult;
   /** Id of the request that carried the item (HTTP request id, CLI run id). */
   correlationId: string;
+  /** Set when the item bridges stories (assignStory's merge rule): `storyId` is the survivor. */
+  merge?: StoryMerge;
 }
 
 /**
@@ -23,12 +25,17 @@ export interface RecordItemCommand {
  * stable local key (DESIGN.md decision 3), so deciding the same item twice
  * gives the same ids and the log's unique index makes the second a no-op.
  * Statement events name the item event as their causation.
+ *
+ * With `merge`, the item's events are preceded by the merge (storiesMergedEvents):
+ * so the survivor holds the union before the item's statements, which may
+ * relate to the merged stories' ones, are folded.
  */
 export function recordItemEvents(cmd: RecordItemCommand): NewEvent[] {
   const { item, storyId, extraction, correlationId } = cmd;
   const streamId = storyStream(storyId);
   const itemId = itemEventId(item.uri, item.version);
   const events: NewEvent[] = [
+    ...(cmd.merge ? storiesMergedEvents({ merge: cmd.merge, itemUri: item.uri, itemVersion: item.version, extractor: extraction.extractor, correlationId }) : []),
     newEvent(
       {
         type: 'WireItemRecorded',
@@ -75,4 +82,45 @@ export function recordItemEvents(cmd: RecordItemCommand): NewEvent[] {
     );
   }
   return events;
+}
+
+/**
+ * The events of a story merge (pure, deterministic): a StoriesMerged on the
+ * survivor's stream, then one on each merged story's stream (its marker),
+ * merged ids in sorted order. Ids from storiesMergedEventId (survivor +
+ * merged ids + stream), so deciding the same merge again appends nothing.
+ * @throws Error when the survivor is among the merged ids.
+ */
+export function storiesMergedEvents(cmd: {
+  merge: StoryMerge;
+  itemUri: string;
+  itemVersion: number;
+  extractor: { name: string; version: string };
+  correlationId: string;
+}): NewEvent[] {
+  const { merge } = cmd;
+  const merged = [...merge.mergedStoryIds].sort();
+  if (merged.includes(merge.survivorStoryId)) throw new Error(`story ${merge.survivorStoryId} cannot be merged into itself`);
+  return [merge.survivorStoryId, ...merged].map((streamStory) =>
+    newEvent(
+      {
+        type: 'StoriesMerged',
+        data: {
+          storyId: streamStory,
+          survivorStoryId: merge.survivorStoryId,
+          mergedStoryIds: merged,
+          itemUri: cmd.itemUri,
+          itemVersion: cmd.itemVersion,
+          reason: 'bridging-item',
+          evidence: merge.evidence,
+          extractor: cmd.extractor,
+        },
+      },
+      {
+        eventId: storiesMergedEventId(merge.survivorStoryId, merged, streamStory),
+        streamId: storyStream(streamStory),
+        metadata: { correlationId: cmd.correlationId, causationId: null, extractor: cmd.extractor },
+      },
+    ),
+  );
 }

@@ -73,6 +73,23 @@ export interface StoryTimeline {
   /** Global position and recorded_at of the last event folded ('0' / null when empty). */
   lastGlobalPosition: string;
   lastRecordedAt: string | null;
+  /**
+   * Set on a story that was merged into another (StoriesMerged): the
+   * survivor's id. Its items and statements then live in the survivor's
+   * state (in the projection; a replay of its own stream alone keeps them).
+   * Absent on stories never merged (states stored before merges existed).
+   */
+  mergedInto?: string;
+  /** On a survivor: the merges it absorbed, oldest first (absent when none). */
+  merges?: StoryMergeRecord[];
+}
+
+/** One merge a survivor absorbed (its StoriesMerged event). */
+export interface StoryMergeRecord {
+  mergedStoryIds: string[];
+  eventId: string;
+  itemUri: string;
+  recordedAt: string;
 }
 
 /**
@@ -174,7 +191,8 @@ export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline 
       if (!existing) statementsOfItem(state, d.itemUri).push(d.statementId);
       state.statements[d.statementId] = {
         statementId: d.statementId,
-        storyId: d.storyId,
+        // the state's story, not the event's: an event routed to a survivor after a merge lands on the survivor
+        storyId: state.storyId,
         itemUri: d.itemUri,
         itemVersion: d.itemVersion,
         source: d.source,
@@ -206,11 +224,111 @@ export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline 
       s.eventIds.push(e.eventId);
       return state;
     }
+    case 'StoriesMerged': {
+      // The survivor records the merge (the merged stories' statements are
+      // moved in by evolveStories, which holds both states); a merged
+      // story's own stream gets the marker and points at the survivor.
+      const d = e.data;
+      if (d.survivorStoryId === state.storyId) {
+        (state.merges ??= []).push({ mergedStoryIds: d.mergedStoryIds, eventId: e.eventId, itemUri: d.itemUri, recordedAt: e.recordedAt });
+      } else state.mergedInto = d.survivorStoryId;
+      return state;
+    }
     default: {
       const unreachable: never = e;
       throw new Error(`evolve: unknown event type ${(unreachable as { type: string }).type}`);
     }
   }
+}
+
+/**
+ * Move a merged story's items and statements into the survivor (the
+ * StoriesMerged event `e`): each absorbed statement takes the survivor's
+ * story id and the merge event in its history (eventIds, recordedAt); an
+ * item uri both hold (two ingest processes raced) keeps the higher version.
+ * The merged state is left empty with `mergedInto` set. Both states are
+ * updated in place.
+ * @returns the ids of the statements now on the survivor.
+ */
+export function absorbStory(survivor: StoryTimeline, merged: StoryTimeline, e: Pick<StoredEvent, 'eventId' | 'recordedAt'>): string[] {
+  const moved: string[] = [];
+  for (const [uri, it] of Object.entries(merged.items)) {
+    const cur = survivor.items[uri];
+    if (!cur || cur.version < it.version) survivor.items[uri] = it;
+  }
+  for (const [id, st] of Object.entries(merged.statements)) {
+    const cur = survivor.statements[id];
+    if (cur && cur.itemVersion >= st.itemVersion) continue;
+    if (!cur) statementsOfItem(survivor, st.itemUri).push(id);
+    survivor.statements[id] = { ...st, storyId: survivor.storyId, recordedAt: e.recordedAt, eventIds: [...st.eventIds, e.eventId] };
+    moved.push(id);
+  }
+  if (!survivor.title) survivor.title = merged.title;
+  merged.items = {};
+  merged.statements = {};
+  merged.mergedInto = survivor.storyId;
+  return moved;
+}
+
+/** The story an event of `storyId` folds into: itself, or the survivor it was merged into (followed through later merges). */
+export function resolveStory(states: ReadonlyMap<string, StoryTimeline>, storyId: string): string {
+  let id = storyId;
+  for (let hops = 0; hops < 64; hops++) {
+    const next = states.get(id)?.mergedInto;
+    if (!next || next === id) return id;
+    id = next;
+  }
+  return id;
+}
+
+/** What evolveStories changed. */
+export interface StoriesFold {
+  /** The story the event was folded into (the survivor for a routed event). */
+  storyId: string;
+  /** Statements (of `storyId`) the event may have changed, absorbed ones included. */
+  touched: string[];
+  /** Every story whose state changed (the target, merged stories, the stream's own story of a routed event). */
+  stories: string[];
+}
+
+/**
+ * Fold one event into a SET of story states (missing ones start empty),
+ * with `evolve`: the one fold the projector, a rebuild and an as-of replay
+ * of a merge family share. Beyond `evolve`:
+ * - a StoriesMerged on the survivor's stream absorbs each merged story's
+ *   state (absorbStory), so the survivor's timeline is the union;
+ * - any other event of a story already merged is folded into its survivor
+ *   (an item of the merged story that another ingest process assigned
+ *   before it learned of the merge); it is still counted in its own
+ *   story's `eventCount` (events of that story's stream folded).
+ * Deterministic; states are updated in place.
+ */
+export function evolveStories(states: Map<string, StoryTimeline>, event: StoredEvent): StoriesFold {
+  const e = event as StoredEvent<TimelineEvent>;
+  const own = e.data.storyId;
+  const target = e.type === 'StoriesMerged' ? own : resolveStory(states, own);
+  let state = states.get(target);
+  if (!state) states.set(target, (state = initialState(target)));
+  evolve(state, e);
+  const touched = touchedStatements(state, e);
+  const stories = [target];
+  if (target !== own) {
+    state.eventCount -= 1;
+    let ownState = states.get(own);
+    if (!ownState) states.set(own, (ownState = initialState(own)));
+    ownState.eventCount += 1;
+    stories.push(own);
+  }
+  if (e.type === 'StoriesMerged' && e.data.survivorStoryId === own) {
+    for (const m of e.data.mergedStoryIds) {
+      if (m === own) continue;
+      let ms = states.get(m);
+      if (!ms) states.set(m, (ms = initialState(m)));
+      touched.push(...absorbStory(state, ms, e));
+      stories.push(m);
+    }
+  }
+  return { storyId: target, touched, stories };
 }
 
 /** Ids of the statements an event may have changed (for the projector's row upserts). */

@@ -1,6 +1,6 @@
 import { itemEventId, StoredEvent, storyStream, WireItem, GENESIS_HASH } from '@timeline/events';
 import type { ExtractedStatement } from '@timeline/extraction';
-import { evolve, initialState, recordItemEvents, StoryTimeline, timelineEntries } from '@timeline/timeline';
+import { evolve, evolveStories, initialState, recordItemEvents, StoryTimeline, timelineEntries } from '@timeline/timeline';
 
 const STORY = '11111111-1111-5111-8111-111111111111';
 const SPEAKER = '22222222-2222-5222-8222-222222222222';
@@ -86,5 +86,37 @@ describe('timeline evolve', () => {
     const [first] = stored(item(), []);
     expect(first.eventId).toBe(itemEventId('urn:test:item-1', 1));
     expect(first.streamId).toBe(storyStream(STORY));
+  });
+});
+
+describe('evolveStories (merges)', () => {
+  const SURVIVOR = STORY;
+  const MERGED = '33333333-3333-5333-8333-333333333333';
+  const onStory = (events: StoredEvent[], storyId: string): StoredEvent[] =>
+    events.map((e) => ({ ...e, streamId: storyStream(storyId), data: { ...(e.data as object), storyId } }) as StoredEvent);
+  const merge = (streamStory: string): StoredEvent =>
+    ({
+      eventId: `m-${streamStory}`, streamId: storyStream(streamStory), schemaVersion: 1, type: 'StoriesMerged', metadata: { correlationId: 'c', causationId: null },
+      data: { storyId: streamStory, survivorStoryId: SURVIVOR, mergedStoryIds: [MERGED], itemUri: 'urn:bridge', itemVersion: 1, reason: 'bridging-item', evidence: [], extractor: { name: 't', version: '1' } },
+      streamPosition: 9, globalPosition: String(++position), transactionId: '1', recordedAt: '2019-06-05T10:00:00.000Z', hash: GENESIS_HASH, prevHash: GENESIS_HASH,
+    }) as StoredEvent;
+
+  it('given a merge, when folded, then the survivor holds both stories\' statements under its id and a later event of the merged story lands on the survivor, counted on its own story', () => {
+    const states = new Map<string, StoryTimeline>();
+    for (const e of onStory(stored(item({ uri: 'urn:s' }), [stmt(A, 'survivor says')]), SURVIVOR)) evolveStories(states, e);
+    for (const e of onStory(stored(item({ uri: 'urn:m' }), [stmt(B, 'merged says')]), MERGED)) evolveStories(states, e);
+    const r = evolveStories(states, merge(SURVIVOR));
+    expect(r.touched).toEqual([B]);
+    evolveStories(states, merge(MERGED));
+    const s = states.get(SURVIVOR)!;
+    expect(timelineEntries(s).map((x) => [x.statementId, x.storyId])).toEqual([[B, SURVIVOR], [A, SURVIVOR]]); // one timeline: same said_at, then item uri order
+    expect(s.statements[B].eventIds.at(-1)).toBe(`m-${SURVIVOR}`);
+    expect(states.get(MERGED)).toMatchObject({ mergedInto: SURVIVOR, statements: {}, items: {} });
+    // a second version of the merged story's item, recorded on its old stream by an ingest that had not seen the merge
+    const late = onStory(stored(item({ uri: 'urn:m', version: 2 }), []), MERGED);
+    const before = { s: s.eventCount, m: states.get(MERGED)!.eventCount };
+    expect(evolveStories(states, late[0]).storyId).toBe(SURVIVOR);
+    expect(s.statements[B].status).toBe('superseded');
+    expect([s.eventCount, states.get(MERGED)!.eventCount]).toEqual([before.s, before.m + 1]);
   });
 });
