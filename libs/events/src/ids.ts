@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 
 /**
@@ -11,6 +11,17 @@ const NAMESPACE_BYTES = Buffer.from(TIMELINE_NAMESPACE.replace(/-/g, ''), 'hex')
 /** A UTF-16 surrogate without its pair: not encodable as UTF-8 (uuid's v5 throws a URIError on it). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** SHA-1 of the namespace bytes + the UTF-8 name: one-shot `crypto.hash` where Node has it (≥ 20.12), else a Hash object. */
+const sha1: (name: string) => Buffer =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (name) => {
+        const b = Buffer.allocUnsafe(16 + Buffer.byteLength(name, 'utf8'));
+        NAMESPACE_BYTES.copy(b, 0);
+        b.write(name, 16, 'utf8');
+        return (crypto as unknown as { hash(alg: string, data: Buffer, enc: 'buffer'): Buffer }).hash('sha1', b, 'buffer');
+      }
+    : (name) => crypto.createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
+
 /**
  * UUID v5 over the given parts joined by U+001F (unit separator), so no part can forge another.
  * Computed here with node:crypto's SHA-1 (RFC 9562 §5.5: SHA-1 of namespace bytes + UTF-8 name,
@@ -21,7 +32,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function deterministicId(...parts: Array<string | number>): string {
   const name = parts.map(String).join('\u001f');
   if (LONE_SURROGATE.test(name)) return uuidv5(name, TIMELINE_NAMESPACE);
-  const h = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
+  const h = sha1(name);
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;
   const x = h.toString('hex', 0, 16);

@@ -93,11 +93,15 @@ const VERDICT_WRONG =
 const VERDICT_RIGHT =
   /\b(?:(?<!not |never |n't )confirm(?:s|ed)? (?:what|that|the|their|its|his|her)|appeared (?:to be )?genuine|(?:were|was|is|are) (?:correct|right|accurate|genuine)\b(?! now)|(?<!would |will |not )welcome[ds]?\b|overdue but welcome|(?:we|I) agree with)/i;
 const SUBJECT_VERB_EXCEPT: ReadonlySet<string> = new Set(['familiar', 'speaking', 'based', 'led', 'named', 'known', 'has', 'have', 'had', 'also']);
+/** A segment opened by a preposition, connective or time word: a preamble, not a subject (see ItemExtractor.isPreamble). */
+const PREAMBLE_OPENER = /^\s*(?:In|On|At|During|After|Before|Speaking|Asked|According|Late|Early|Earlier|Later|Last|Meanwhile|However|But|And|Under|For|With|Without|Like|Unlike|Despite|While|When|Although|As|By|From|Separately|Also|Instead|Elsewhere|Since|Until|Writing|Responding|Answering|Addressing|Interviewed|Standing|Yesterday|Today|Tonight|Overnight|Now|Still|Then|Instead|Once|Two|Three|Four|Five)\b/;
 const DAY_NAMES = /\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/i;
 /** Words that may be cues: the cue forms, "called/calls (on|for)", "according (to)". */
 const CUE_CANDIDATE = new RegExp(`\\b(?:${[...CUE_FORMS.keys(), 'called', 'calls', 'according'].sort((a, b) => b.length - a.length).join('|')})\\b`, 'gi');
 const REPORT_NOUN_RE = new RegExp(`\\b(?:${STATEMENT_NOUNS})\\b`, 'i');
 const NOMINAL_SPAN = new RegExp(`(?:\\b(?:an?|the)\\s+(?:[a-z]+\\s+)?(?:${STATEMENT_NOUNS})\\s+(?:from|by)\\s+(?:[A-Z][\\p{L}'’.-]*\\s*){1,6}?|[A-Z][\\p{L}.-]*['’]s?\\s+(?:[a-z]+\\s+)?(?:${STATEMENT_NOUNS})\\s+)(?:(?:late |early )?on \\w+day\\s+)?that\\s+[^,;]*`, 'gu');
+/** Cheap pre-test for {@link NOMINAL_SPAN}: every match ends in "that" and a space. */
+const NOMINAL_HINT = /that\s/;
 const NOMINAL_RES = [
   new RegExp(`\\b(?:an?|the)\\s+(?:[a-z]+\\s+)?(${STATEMENT_NOUNS})\\s+(?:from|by)\\s+((?:[A-Z][\\p{L}'’.-]*\\s*){1,6}?)\\s*((?:(?:late |early )?on \\w+day\\s+)?)that\\s+`, 'gu'),
   new RegExp(`((?:[A-Z][\\p{L}'’.-]*\\s){0,5}[A-Z][\\p{L}.-]*)['’]s?\\s+(?:[a-z]+\\s+)?(${STATEMENT_NOUNS})\\s+((?:(?:late |early )?on \\w+day\\s+)?)that\\s+`, 'gu'),
@@ -335,10 +339,13 @@ class ItemExtractor {
       if (this.inQuote(i)) continue;
       if (!nominalSpans) {
         nominalSpans = [];
-        const nre = NOMINAL_SPAN;
-        nre.lastIndex = 0;
-        let nx: RegExpExecArray | null;
-        while ((nx = nre.exec(text))) nominalSpans.push({ start: s.start + nx.index, end: s.start + nx.index + nx[0].length });
+        // every nominal span holds a statement noun and "that" before a space: most sentences have neither
+        if (NOMINAL_HINT.test(text) && REPORT_NOUN_RE.test(text)) {
+          const nre = NOMINAL_SPAN;
+          nre.lastIndex = 0;
+          let nx: RegExpExecArray | null;
+          while ((nx = nre.exec(text))) nominalSpans.push({ start: s.start + nx.index, end: s.start + nx.index + nx[0].length });
+        }
       }
       if (nominalSpans.some((sp) => i >= sp.start && i < sp.end)) continue;
       const lw = w.toLowerCase();
@@ -555,9 +562,9 @@ class ItemExtractor {
   }
 
   private isPreamble(t: string): boolean {
-    return /^\s*(?:In|On|At|During|After|Before|Speaking|Asked|According|Late|Early|Earlier|Later|Last|Meanwhile|However|But|And|Under|For|With|Without|Like|Unlike|Despite|While|When|Although|As|By|From|Separately|Also|Instead|Elsewhere|Since|Until|Writing|Responding|Answering|Addressing|Interviewed|Standing|Yesterday|Today|Tonight|Overnight|Now|Still|Then|Instead|Once|Two|Three|Four|Five)\b/.test(
-      t,
-    ) || DAY_NAMES.test(t.split(/\s+/).slice(0, 3).join(' ')) && t.split(/\s+/).length <= 4;
+    if (PREAMBLE_OPENER.test(t)) return true;
+    const words = t.split(/\s+/);
+    return words.length <= 4 && DAY_NAMES.test(words.slice(0, 3).join(' '));
   }
 
   /**
