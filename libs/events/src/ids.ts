@@ -9,6 +9,7 @@ export const TIMELINE_NAMESPACE = '6f1c2b7e-3d4a-5b8c-9e0f-1a2b3c4d5e6f';
 
 const NAMESPACE_BYTES = Buffer.from(TIMELINE_NAMESPACE.replace(/-/g, ''), 'hex');
 /** A UTF-16 surrogate without its pair: not encodable as UTF-8 (uuid's v5 throws a URIError on it). */
+const SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** SHA-1 of the namespace bytes + the UTF-8 name: one-shot `crypto.hash` where Node has it (≥ 20.12), else a Hash object. */
@@ -31,7 +32,7 @@ const sha1: (name: string) => Buffer =
  */
 export function deterministicId(...parts: Array<string | number>): string {
   const name = parts.map(String).join('\u001f');
-  if (LONE_SURROGATE.test(name)) return uuidv5(name, TIMELINE_NAMESPACE);
+  if (SURROGATE.test(name) && LONE_SURROGATE.test(name)) return uuidv5(name, TIMELINE_NAMESPACE);
   const h = sha1(name);
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;

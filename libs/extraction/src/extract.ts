@@ -149,12 +149,39 @@ function tokens(s: string): string[] {
   return t;
 }
 
+/** Lower-case word tokens (letters, digits, underscore) of a text; apostrophes of either kind split words. */
 function tokensOf(s: string): string[] {
-  return s
-    .toLowerCase()
-    .replace(/’/g, "'")
-    .match(/[\p{L}\p{N}_]+/gu) ?? [];
+  const l = s.toLowerCase();
+  // ASCII text (most of it): [a-z0-9_] are all the token characters there, and a non-Unicode regex finds them faster
+  return (NON_ASCII.test(l) ? l.match(/[\p{L}\p{N}_]+/gu) : l.match(/[a-z0-9_]+/g)) ?? [];
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The run of lower-case letters and hyphens ending `s` before any trailing
+ * whitespace, or '' (what `/([\p{Ll}-]+)\s*$/u` captures, found by one scan
+ * from the end instead of a match tried at every offset).
+ */
+function lastLowerRun(s: string): string {
+  const t = s.trimEnd();
+  let i = t.length;
+  while (i > 0) {
+    const c = t.charCodeAt(i - 1);
+    if (c === 45 || (c >= 97 && c <= 122)) {
+      i--;
+      continue;
+    }
+    if (c < 128) break;
+    // a non-ASCII code point (a low surrogate ends a pair of two units)
+    const cp = c >= 0xdc00 && c <= 0xdfff && i >= 2 ? t.slice(i - 2, i) : t[i - 1];
+    if (!LOWER_LETTER.test(cp)) break;
+    i -= cp.length;
+  }
+  return t.slice(i);
+}
+
+const LOWER_LETTER = /^\p{Ll}$/u;
 
 /** The token multiset of a text, for repeated pairwise {@link bagF1}. */
 function tokenBag(s: string): { n: number; counts: Map<string, number> } {
@@ -1526,7 +1553,7 @@ class ItemExtractor {
       // a post, then the name in apposition ("Kilcarra Foods' chief executive, Dervla Munro, flew …"): the person holds the post
       const segIdx = segs.indexOf(seg);
       const nameSeg = segs[segIdx + 1];
-      const roleHead = /([\p{Ll}-]+)\s*$/u.exec(seg)?.[1] ?? '';
+      const roleHead = lastLowerRun(seg);
       if (!nameSeg || !TITLE_WORDS.has(roleHead) || segs.length < segIdx + 3) return;
       const np = parseSpeaker(nameSeg);
       if (!np || np.kind !== 'name' || np.type !== 'person' || !np.name.includes(' ') || np.role) return;
@@ -2246,6 +2273,11 @@ function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>
   const incoming = new Map<string, number>();
   for (const k of story) for (const x of k.relations ?? []) incoming.set(x.target, (incoming.get(x.target) ?? 0) + 1);
   const posted = /\b(?:posted|tweeted|in (?:a|its|their|his|her) post)\b/i.test(d.content);
+  // the referring noun in a candidate's attribution words: one regex for all candidates
+  const headRe = head.length > 3 && !/^(?:claims?|reports?)$/.test(head) ? new RegExp(`\\b${head.replace(/s$/, '')}`, 'i') : null;
+  // the first known statement of each id (as a search from the start finds it)
+  const storyById = dayRef ? new Map<string, KnownStatement>() : null;
+  if (storyById) for (const k of story) if (!storyById.has(k.statementId)) storyById.set(k.statementId, k);
   const score = (c: Candidate) => {
     let f = overlap(want, contentWords(c.content));
     if (r.ref) f += nounFits(r.ref, c);
@@ -2254,8 +2286,8 @@ function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>
     // the claim at the centre of the story (others already answer it) is what a bare "confirmed" or "denied" is about
     f += Math.min(0.15, 0.05 * (incoming.get(c.id) ?? 0));
     if (referentOwner.size && [...stemsOf(c.speaker + ' ' + (c.role ?? ''))].some((x) => referentOwner.has(x))) f += 0.3;
-    if (head.length > 3 && !/^(?:claims?|reports?)$/.test(head) && new RegExp(`\\b${head.replace(/s$/, '')}`, 'i').test(c.zone)) f += 0.3;
-    if (dayRef && c.draft === null && c.speaker && (c as Candidate).content && dayIn(dayRef, story.find((k) => k.statementId === c.id)?.saidAt ?? null)) f += 0.3;
+    if (headRe && headRe.test(c.zone)) f += 0.3;
+    if (dayRef && c.draft === null && c.speaker && (c as Candidate).content && dayIn(dayRef, storyById!.get(c.id)?.saidAt ?? null)) f += 0.3;
     return f;
   };
   const pick = (pool: Candidate[], prefer: 'first' | 'last') => {
