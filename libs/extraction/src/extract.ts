@@ -2001,9 +2001,16 @@ export function extract(item: WireItem, ctx: ExtractionContext = { storyStatemen
     ids.set(d, id);
     kept.push(d);
   }
+  // a speaker usually makes several statements: one id per name
+  const speakerIds = new Map<string, string>();
+  const speakerIdOf = (name: string) => {
+    let id = speakerIds.get(name);
+    if (id === undefined) speakerIds.set(name, (id = speakerIdFor(name)));
+    return id;
+  };
   const statements: ExtractedStatement[] = kept.map((d) => ({
     statementId: ids.get(d)!,
-    source: { name: d.entity.name, type: d.entity.type, role: d.entity.role, speakerId: speakerIdFor(d.entity.name) },
+    source: { name: d.entity.name, type: d.entity.type, role: d.entity.role, speakerId: speakerIdOf(d.entity.name) },
     cue: d.cue,
     content: d.content,
     kind: d.kind,
