@@ -21,8 +21,17 @@ const DAY_MS = 86_400_000;
 
 /** `YYYY-MM-DD` of a UTC time in ms. */
 export function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  // an item names few distinct days: memoised (a bounded map; the value is pure in `ms`)
+  let d = ISO_DAY_MEMO.get(ms);
+  if (d === undefined) {
+    d = new Date(ms).toISOString().slice(0, 10);
+    if (ISO_DAY_MEMO.size > 1024) ISO_DAY_MEMO.clear();
+    ISO_DAY_MEMO.set(ms, d);
+  }
+  return d;
 }
+
+const ISO_DAY_MEMO = new Map<number, string>();
 
 /** UTC midnight (ms) of the item's `firstcreated`. */
 export function itemDayMs(firstcreated: string): number {

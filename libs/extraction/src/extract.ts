@@ -93,11 +93,15 @@ const VERDICT_WRONG =
 const VERDICT_RIGHT =
   /\b(?:(?<!not |never |n't )confirm(?:s|ed)? (?:what|that|the|their|its|his|her)|appeared (?:to be )?genuine|(?:were|was|is|are) (?:correct|right|accurate|genuine)\b(?! now)|(?<!would |will |not )welcome[ds]?\b|overdue but welcome|(?:we|I) agree with)/i;
 const SUBJECT_VERB_EXCEPT: ReadonlySet<string> = new Set(['familiar', 'speaking', 'based', 'led', 'named', 'known', 'has', 'have', 'had', 'also']);
+/** A segment opened by a preposition, connective or time word: a preamble, not a subject (see ItemExtractor.isPreamble). */
+const PREAMBLE_OPENER = /^\s*(?:In|On|At|During|After|Before|Speaking|Asked|According|Late|Early|Earlier|Later|Last|Meanwhile|However|But|And|Under|For|With|Without|Like|Unlike|Despite|While|When|Although|As|By|From|Separately|Also|Instead|Elsewhere|Since|Until|Writing|Responding|Answering|Addressing|Interviewed|Standing|Yesterday|Today|Tonight|Overnight|Now|Still|Then|Instead|Once|Two|Three|Four|Five)\b/;
 const DAY_NAMES = /\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/i;
 /** Words that may be cues: the cue forms, "called/calls (on|for)", "according (to)". */
 const CUE_CANDIDATE = new RegExp(`\\b(?:${[...CUE_FORMS.keys(), 'called', 'calls', 'according'].sort((a, b) => b.length - a.length).join('|')})\\b`, 'gi');
 const REPORT_NOUN_RE = new RegExp(`\\b(?:${STATEMENT_NOUNS})\\b`, 'i');
 const NOMINAL_SPAN = new RegExp(`(?:\\b(?:an?|the)\\s+(?:[a-z]+\\s+)?(?:${STATEMENT_NOUNS})\\s+(?:from|by)\\s+(?:[A-Z][\\p{L}'’.-]*\\s*){1,6}?|[A-Z][\\p{L}.-]*['’]s?\\s+(?:[a-z]+\\s+)?(?:${STATEMENT_NOUNS})\\s+)(?:(?:late |early )?on \\w+day\\s+)?that\\s+[^,;]*`, 'gu');
+/** Cheap pre-test for {@link NOMINAL_SPAN}: every match ends in "that" and a space. */
+const NOMINAL_HINT = /that\s/;
 const NOMINAL_RES = [
   new RegExp(`\\b(?:an?|the)\\s+(?:[a-z]+\\s+)?(${STATEMENT_NOUNS})\\s+(?:from|by)\\s+((?:[A-Z][\\p{L}'’.-]*\\s*){1,6}?)\\s*((?:(?:late |early )?on \\w+day\\s+)?)that\\s+`, 'gu'),
   new RegExp(`((?:[A-Z][\\p{L}'’.-]*\\s){0,5}[A-Z][\\p{L}.-]*)['’]s?\\s+(?:[a-z]+\\s+)?(${STATEMENT_NOUNS})\\s+((?:(?:late |early )?on \\w+day\\s+)?)that\\s+`, 'gu'),
@@ -145,12 +149,39 @@ function tokens(s: string): string[] {
   return t;
 }
 
+/** Lower-case word tokens (letters, digits, underscore) of a text; apostrophes of either kind split words. */
 function tokensOf(s: string): string[] {
-  return s
-    .toLowerCase()
-    .replace(/’/g, "'")
-    .match(/[\p{L}\p{N}_]+/gu) ?? [];
+  const l = s.toLowerCase();
+  // ASCII text (most of it): [a-z0-9_] are all the token characters there, and a non-Unicode regex finds them faster
+  return (NON_ASCII.test(l) ? l.match(/[\p{L}\p{N}_]+/gu) : l.match(/[a-z0-9_]+/g)) ?? [];
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The run of lower-case letters and hyphens ending `s` before any trailing
+ * whitespace, or '' (what `/([\p{Ll}-]+)\s*$/u` captures, found by one scan
+ * from the end instead of a match tried at every offset).
+ */
+function lastLowerRun(s: string): string {
+  const t = s.trimEnd();
+  let i = t.length;
+  while (i > 0) {
+    const c = t.charCodeAt(i - 1);
+    if (c === 45 || (c >= 97 && c <= 122)) {
+      i--;
+      continue;
+    }
+    if (c < 128) break;
+    // a non-ASCII code point (a low surrogate ends a pair of two units)
+    const cp = c >= 0xdc00 && c <= 0xdfff && i >= 2 ? t.slice(i - 2, i) : t[i - 1];
+    if (!LOWER_LETTER.test(cp)) break;
+    i -= cp.length;
+  }
+  return t.slice(i);
+}
+
+const LOWER_LETTER = /^\p{Ll}$/u;
 
 /** The token multiset of a text, for repeated pairwise {@link bagF1}. */
 function tokenBag(s: string): { n: number; counts: Map<string, number> } {
@@ -335,10 +366,13 @@ class ItemExtractor {
       if (this.inQuote(i)) continue;
       if (!nominalSpans) {
         nominalSpans = [];
-        const nre = NOMINAL_SPAN;
-        nre.lastIndex = 0;
-        let nx: RegExpExecArray | null;
-        while ((nx = nre.exec(text))) nominalSpans.push({ start: s.start + nx.index, end: s.start + nx.index + nx[0].length });
+        // every nominal span holds a statement noun and "that" before a space: most sentences have neither
+        if (NOMINAL_HINT.test(text) && REPORT_NOUN_RE.test(text)) {
+          const nre = NOMINAL_SPAN;
+          nre.lastIndex = 0;
+          let nx: RegExpExecArray | null;
+          while ((nx = nre.exec(text))) nominalSpans.push({ start: s.start + nx.index, end: s.start + nx.index + nx[0].length });
+        }
       }
       if (nominalSpans.some((sp) => i >= sp.start && i < sp.end)) continue;
       const lw = w.toLowerCase();
@@ -555,9 +589,9 @@ class ItemExtractor {
   }
 
   private isPreamble(t: string): boolean {
-    return /^\s*(?:In|On|At|During|After|Before|Speaking|Asked|According|Late|Early|Earlier|Later|Last|Meanwhile|However|But|And|Under|For|With|Without|Like|Unlike|Despite|While|When|Although|As|By|From|Separately|Also|Instead|Elsewhere|Since|Until|Writing|Responding|Answering|Addressing|Interviewed|Standing|Yesterday|Today|Tonight|Overnight|Now|Still|Then|Instead|Once|Two|Three|Four|Five)\b/.test(
-      t,
-    ) || DAY_NAMES.test(t.split(/\s+/).slice(0, 3).join(' ')) && t.split(/\s+/).length <= 4;
+    if (PREAMBLE_OPENER.test(t)) return true;
+    const words = t.split(/\s+/);
+    return words.length <= 4 && DAY_NAMES.test(words.slice(0, 3).join(' '));
   }
 
   /**
@@ -1519,7 +1553,7 @@ class ItemExtractor {
       // a post, then the name in apposition ("Kilcarra Foods' chief executive, Dervla Munro, flew …"): the person holds the post
       const segIdx = segs.indexOf(seg);
       const nameSeg = segs[segIdx + 1];
-      const roleHead = /([\p{Ll}-]+)\s*$/u.exec(seg)?.[1] ?? '';
+      const roleHead = lastLowerRun(seg);
       if (!nameSeg || !TITLE_WORDS.has(roleHead) || segs.length < segIdx + 3) return;
       const np = parseSpeaker(nameSeg);
       if (!np || np.kind !== 'name' || np.type !== 'person' || !np.name.includes(' ') || np.role) return;
@@ -1967,9 +2001,16 @@ export function extract(item: WireItem, ctx: ExtractionContext = { storyStatemen
     ids.set(d, id);
     kept.push(d);
   }
+  // a speaker usually makes several statements: one id per name
+  const speakerIds = new Map<string, string>();
+  const speakerIdOf = (name: string) => {
+    let id = speakerIds.get(name);
+    if (id === undefined) speakerIds.set(name, (id = speakerIdFor(name)));
+    return id;
+  };
   const statements: ExtractedStatement[] = kept.map((d) => ({
     statementId: ids.get(d)!,
-    source: { name: d.entity.name, type: d.entity.type, role: d.entity.role, speakerId: speakerIdFor(d.entity.name) },
+    source: { name: d.entity.name, type: d.entity.type, role: d.entity.role, speakerId: speakerIdOf(d.entity.name) },
     cue: d.cue,
     content: d.content,
     kind: d.kind,
@@ -2239,6 +2280,11 @@ function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>
   const incoming = new Map<string, number>();
   for (const k of story) for (const x of k.relations ?? []) incoming.set(x.target, (incoming.get(x.target) ?? 0) + 1);
   const posted = /\b(?:posted|tweeted|in (?:a|its|their|his|her) post)\b/i.test(d.content);
+  // the referring noun in a candidate's attribution words: one regex for all candidates
+  const headRe = head.length > 3 && !/^(?:claims?|reports?)$/.test(head) ? new RegExp(`\\b${head.replace(/s$/, '')}`, 'i') : null;
+  // the first known statement of each id (as a search from the start finds it)
+  const storyById = dayRef ? new Map<string, KnownStatement>() : null;
+  if (storyById) for (const k of story) if (!storyById.has(k.statementId)) storyById.set(k.statementId, k);
   const score = (c: Candidate) => {
     let f = overlap(want, contentWords(c.content));
     if (r.ref) f += nounFits(r.ref, c);
@@ -2247,8 +2293,8 @@ function findTarget(d: Draft, r: RelHint, kept: Draft[], ids: Map<Draft, string>
     // the claim at the centre of the story (others already answer it) is what a bare "confirmed" or "denied" is about
     f += Math.min(0.15, 0.05 * (incoming.get(c.id) ?? 0));
     if (referentOwner.size && [...stemsOf(c.speaker + ' ' + (c.role ?? ''))].some((x) => referentOwner.has(x))) f += 0.3;
-    if (head.length > 3 && !/^(?:claims?|reports?)$/.test(head) && new RegExp(`\\b${head.replace(/s$/, '')}`, 'i').test(c.zone)) f += 0.3;
-    if (dayRef && c.draft === null && c.speaker && (c as Candidate).content && dayIn(dayRef, story.find((k) => k.statementId === c.id)?.saidAt ?? null)) f += 0.3;
+    if (headRe && headRe.test(c.zone)) f += 0.3;
+    if (dayRef && c.draft === null && c.speaker && (c as Candidate).content && dayIn(dayRef, storyById!.get(c.id)?.saidAt ?? null)) f += 0.3;
     return f;
   };
   const pick = (pool: Candidate[], prefer: 'first' | 'last') => {
