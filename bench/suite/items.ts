@@ -17,19 +17,36 @@ export function prng(seed: number): () => number {
   };
 }
 
-const FIRST = ['Helena', 'Martin', 'Clara', 'Edmund', 'Rafael', 'Ingrid', 'Tomas', 'Amara', 'Kofi', 'Lena', 'Yusuf', 'Marta', 'Pieter', 'Sofia', 'Dmitri', 'Anika'];
-const LAST = ['Marsh', 'Ferrow', 'Vost', 'Ferrers', 'Okafor', 'Lindqvist', 'Brandt', 'Mensah', 'Kowalczyk', 'Haddad', 'Moreau', 'Ivanova', 'Castell', 'Nakamura', 'Oyelaran', 'Duarte'];
+const FIRST = ['Helena', 'Martin', 'Clara', 'Edmund', 'Rafael', 'Ingrid', 'Tomas', 'Amara', 'Kofi', 'Lena', 'Yusuf', 'Marta', 'Pieter', 'Sofia', 'Dmitri', 'Anika', 'Bruno', 'Chiara', 'Dario', 'Elif', 'Farid', 'Greta', 'Hugo', 'Irene', 'Jonas', 'Kiran', 'Leila', 'Mateo', 'Nadia', 'Oskar', 'Priya', 'Rosa'];
+/** Surname syllables: 16 × 16 distinct surnames ({@link surname}). */
+const SUR_A = ['Ar', 'Bel', 'Cor', 'Dal', 'Ess', 'Fen', 'Gar', 'Hal', 'Isk', 'Jor', 'Kel', 'Lor', 'Mar', 'Nor', 'Orv', 'Pel'];
+const SUR_B = ['basch', 'dorn', 'ford', 'grave', 'holm', 'kirk', 'lund', 'mere', 'nard', 'quist', 'rick', 'stadt', 'thorpe', 'vell', 'wick', 'zan'];
+/** Place syllables: 8 × 8 distinct places ({@link place}). */
+const PLACE_A = ['Ash', 'Brin', 'Cal', 'Dun', 'Elm', 'Fair', 'Glen', 'Hart'];
+const PLACE_B = ['bury', 'mouth', 'ford', 'wick', 'ton', 'mere', 'stead', 'haven'];
+
+/** The n-th surname, distinct for n in 0..255 (a bijection of the two syllable indexes). */
+function surname(n: number): string {
+  const a = n % SUR_A.length;
+  return SUR_A[a] + SUR_B[(Math.floor(n / SUR_A.length) + 3 * a) % SUR_B.length];
+}
+
+/** The s-th place, distinct for s in 0..63. */
+function place(s: number): string {
+  const a = s % PLACE_A.length;
+  return PLACE_A[a] + PLACE_B[(Math.floor(s / PLACE_A.length) + 3 * a) % PLACE_B.length];
+}
 const ROLES = ['Mayor', 'Minister', 'chief executive', 'union leader', 'spokesperson', 'director', 'chairman', 'councillor'];
-const PLACES = ['Harbourton', 'Grellingford', 'Castelbrook', 'Marrowvale', 'Stenport', 'Ashbury', 'Kelmouth', 'Dunmere', 'Orlingham', 'Tarnwick', 'Velmora', 'Brisford'];
 const TOPICS = [
-  { noun: 'port strike', org: 'Dockworkers Union', thing: 'pay offer', verb: 'talks' },
-  { noun: 'formula recall', org: 'Brightwell Dairies', thing: 'test results', verb: 'inquiry' },
-  { noun: 'contracts row', org: 'City Council', thing: 'tender documents', verb: 'audit' },
-  { noun: 'rail closure', org: 'Northern Rail', thing: 'safety report', verb: 'review' },
-  { noun: 'hospital merger', org: 'Health Trust', thing: 'funding plan', verb: 'consultation' },
-  { noun: 'mine collapse', org: 'Ferrite Mining', thing: 'rescue plan', verb: 'investigation' },
+  { noun: 'port strike', org: '{place} Dockers', thing: 'pay offer', verb: 'talks' },
+  { noun: 'formula recall', org: '{place} Dairies', thing: 'test results', verb: 'inquiry' },
+  { noun: 'contracts row', org: '{place} Council', thing: 'tender documents', verb: 'audit' },
+  { noun: 'rail closure', org: '{place} Rail', thing: 'safety report', verb: 'review' },
+  { noun: 'hospital merger', org: '{place} Health', thing: 'funding plan', verb: 'consultation' },
+  { noun: 'mine collapse', org: '{place} Mining', thing: 'rescue plan', verb: 'investigation' },
 ];
-const OUTLETS = ['Reuters', 'the Castelbrook Herald', 'Example Wire', 'the Evening Post'];
+/** Outlets cited in items; `{place}` is the story's place (its local paper). */
+const OUTLETS = ['Reuters', 'the {place} Herald', 'Example Wire', 'the Evening Post'];
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
 
 /** A ninjs item as POST /items takes it. */
@@ -55,9 +72,12 @@ export function generateItems(opts: { runKey: string; stories: number; itemsPerS
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
   const stories = Array.from({ length: opts.stories }, (_, s) => {
     const topic = TOPICS[s % TOPICS.length];
-    const place = PLACES[(s * 5 + Math.floor(s / TOPICS.length)) % PLACES.length];
-    const people = Array.from({ length: 4 }, (_, k) => ({ name: `${FIRST[(s * 3 + k * 5) % FIRST.length]} ${LAST[(s * 7 + k * 3) % LAST.length]}`, role: ROLES[(s + k) % ROLES.length] }));
-    return { topic, place, people };
+    // Each story has its own place and its own four people (distinct surnames), so stories
+    // are told apart the way real ones are: by who and where, not only by the topic's words.
+    const people = Array.from({ length: 4 }, (_, k) => ({ name: `${pick(FIRST)} ${surname(s * 4 + k)}`, role: ROLES[(s + k) % ROLES.length] }));
+    // The organisation is the story's own ('{place} Council'): two stories of one topic share one generic word, not a name.
+    const where = place(s);
+    return { topic: { ...topic, org: topic.org.replace('{place}', where) }, place: where, people };
   });
   const out: NinjsItem[] = [];
   const base = Date.UTC(2025, 0, 1) + opts.dayOffset * 86_400_000;
@@ -73,7 +93,7 @@ export function generateItems(opts: { runKey: string; stories: number; itemsPerS
         `"We have waited long enough for a serious answer, and the people of ${place} deserve better than this," ${sur(a)} told reporters outside the town hall.`,
         `${b.name}, the ${b.role} of the ${topic.org}, denied that any ${topic.thing} had been withdrawn. "Nothing has been taken off the table. We remain ready to talk at any hour," ${sur(b)} said in a statement.`,
         `According to ${c.name}, a ${c.role} who has followed the ${topic.verb} closely, the two sides were "further apart than at any point this year".`,
-        `${pick(OUTLETS)} reported on ${pick(DAYS)}, citing two people familiar with the matter, that a new ${topic.thing} would be presented next week. ${sur(b)} declined to comment on the report.`,
+        `${pick(OUTLETS).replace('{place}', place)} reported on ${pick(DAYS)}, citing two people familiar with the matter, that a new ${topic.thing} would be presented next week. ${sur(b)} declined to comment on the report.`,
         `${d.name} said the ${topic.org} had made mistakes in the way it handled the ${topic.noun}, adding that ${place} needed "a clear plan and honest figures, not more promises".`,
         `"I will not accept a deal that leaves families in ${place} worse off," ${sur(a)} wrote on social media late on ${pick(DAYS)}.`,
         `${sur(c)} warned that the ${topic.noun} could cost the region millions if it lasted beyond the end of the month, and said the government should step in.`,

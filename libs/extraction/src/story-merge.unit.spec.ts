@@ -1,5 +1,5 @@
 import { WireItemSchema, type WireItem } from '@timeline/events';
-import { assignStory, extractBatch, mergeStorySignatures, STORY_MERGE_MIN_TERMS, updateStorySignature } from './index';
+import { assignStory, extractBatch, itemTerms, mergeStorySignatures, STORY_MERGE_MIN_TERMS, updateStorySignature } from './index';
 
 function item(uri: string, firstcreated: string, headline: string, body: string): WireItem {
   return WireItemSchema.parse({ uri, version: 1, pubstatus: 'usable', firstcreated, versioncreated: firstcreated, headline, body_text: body });
@@ -79,5 +79,23 @@ describe('story merges (assignStory merge rule)', () => {
       { article: 'bridge', item: bridge },
     ]);
     expect(new Set(out.map((p) => p.story)).size).toBe(1);
+  });
+});
+
+describe('salient terms (itemTerms): capitals that only the position explains', () => {
+  it('sentence-initial ordinary words ("Nothing", "Residents") are not names, so two unrelated stories that share only them stay apart (they clustered generated stories together)', () => {
+    const strike = item('u:strike', '2025-03-04T09:00:00Z', 'Ashwick dockers strike', 'Mayor Helga Arnfeld said the Ashwick strike would go on. "Nothing has been taken off the table," Arnfeld said.\n\nResidents were divided.');
+    const recall = item('u:recall', '2025-03-04T10:00:00Z', 'Brinton dairy recall widens', 'Chief executive Omar Selvik said the Brinton recall would widen. "Nothing has been hidden," Selvik said.\n\nResidents were angry.');
+    const terms = itemTerms(recall);
+    expect(terms).not.toHaveProperty('nothing');
+    expect(terms).not.toHaveProperty('residents');
+    expect(terms).toMatchObject({ brinton: expect.any(Number), selvik: expect.any(Number), omar: expect.any(Number) });
+    const a = updateStorySignature(undefined, OLD, strike, []);
+    expect(assignStory(recall, [a]).isNew).toBe(true);
+  });
+
+  it('a sentence-initial word counts when the item capitalises it mid-sentence too, or a capitalised word follows it (a name of several words)', () => {
+    const x = item('u:x', '2025-03-04T09:00:00Z', 'Talks resume', 'Tobias Renn said talks would resume.\n\nKremlin officials declined to comment, and a statement from the Kremlin followed.');
+    expect(itemTerms(x)).toMatchObject({ tobias: 1, renn: 1, kremlin: 2 });
   });
 });

@@ -32,6 +32,15 @@ const GENERIC = new Set(
 /**
  * Salient terms of an item: capitalised words (lower-cased, possessive
  * dropped) outside boilerplate lines, with counts; the headline counts twice.
+ *
+ * A capital that only the position explains is not a name: a word opening a
+ * sentence, a paragraph, the headline or a quotation ("Nothing has been
+ * taken off the table", "Residents said") counts only when the item also
+ * capitalises it mid-sentence ("the Kremlin", "said Residents Association
+ * chair …") or a capitalised word follows it ("Tobias Renn said", a name of
+ * several words), the truecasing rule an editor applies when telling a name from
+ * an ordinary word (cf. Lita et al., "tRuEcasIng", ACL 2003: the case of a
+ * sentence-initial token is unknown and inferred from its other mentions).
  */
 export function itemTerms(item: WireItem): Record<string, number> {
   if (lastTerms && lastTerms.item === item) return { ...lastTerms.terms };
@@ -43,8 +52,15 @@ export function itemTerms(item: WireItem): Record<string, number> {
 /** The last item's terms: an item is assigned, then folded into its story, so its terms are read twice in a row. */
 let lastTerms: { item: WireItem; terms: Record<string, number> } | null = null;
 
+/** A capitalised word of two or more further letters. */
+const CAPITALISED = /\b[A-Z\u00c0-\u00de][\p{L}'’-]{2,}/gu;
+/** What may stand between a sentence boundary and its first word: spaces, opening quotes and brackets, dashes. */
+const SENTENCE_OPENING = /(?:^|[.!?:;…]|["“”«»‘’'(\[—–-])[\s"“”«»‘’'(\[—–-]*$/u;
+
+/** After a word: another capitalised word follows, so the first is part of a name ("Tobias Renn said", "Dockworkers Union"). */
+const NAME_GOES_ON = /^[ \u00a0][A-Z\u00c0-\u00de]/;
+
 function termsOf(item: WireItem): Record<string, number> {
-  const out: Record<string, number> = {};
   const lines = [item.headline ?? '', item.headline ?? '', ...(item.body_text ?? '').split(/\n+/)].filter(
     (l) => !/^\s*(?:\(|©|related|sign up)/i.test(l),
   );
@@ -54,15 +70,21 @@ function termsOf(item: WireItem): Record<string, number> {
       .split(/\s+/)
       .filter(Boolean),
   );
+  const counts: Record<string, number> = {};
+  const midSentence = new Set<string>();
   for (const line of lines) {
-    const re = /\b[A-Z\u00c0-\u00de][\p{L}'’-]{2,}/gu;
+    CAPITALISED.lastIndex = 0;
     let m: RegExpExecArray | null;
-    while ((m = re.exec(line))) {
+    while ((m = CAPITALISED.exec(line))) {
       const w = m[0].toLowerCase().replace(/['’]s?$/, '');
       if (NOT_NAME.has(w) || TITLE_WORDS.has(w) || GENERIC.has(w) || agencyWords.has(w) || w.length < 3) continue;
-      out[w] = (out[w] ?? 0) + 1;
+      counts[w] = (counts[w] ?? 0) + 1;
+      const end = m.index + m[0].length;
+      if (!SENTENCE_OPENING.test(line.slice(Math.max(0, m.index - 8), m.index)) || NAME_GOES_ON.test(line.slice(end, end + 3))) midSentence.add(w);
     }
   }
+  const out: Record<string, number> = {};
+  for (const w in counts) if (midSentence.has(w)) out[w] = counts[w];
   return out;
 }
 

@@ -5,4 +5,4 @@ import type { ExtractorRef } from '@timeline/events';
  * whenever the output for some input changes, so re-derived statements are
  * told apart in the log.
  */
-export const EXTRACTOR: ExtractorRef = { name: 'timeline-rules', version: '0.4.0' };
+export const EXTRACTOR: ExtractorRef = { name: 'timeline-rules', version: '0.5.0' };
