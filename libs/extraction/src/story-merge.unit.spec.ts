@@ -98,4 +98,9 @@ describe('salient terms (itemTerms): capitals that only the position explains', 
     const x = item('u:x', '2025-03-04T09:00:00Z', 'Talks resume', 'Tobias Renn said talks would resume.\n\nKremlin officials declined to comment, and a statement from the Kremlin followed.');
     expect(itemTerms(x)).toMatchObject({ tobias: 1, renn: 1, kremlin: 2 });
   });
+
+  it('a period after an abbreviation or an initial and a hyphen inside a word do not open a sentence (Mr. Peskov, Gov. Newsom, John F. Kennedy, pro-Kremlin kept their names)', () => {
+    const x = item('u:y', '2025-03-04T09:00:00Z', 'talks', 'The deal stands, Mr. Peskov said. Gov. Newsom agreed and Dr. Fauci was there, as John F. Kennedy once was, said the pro-Kremlin press.');
+    expect(itemTerms(x)).toMatchObject({ peskov: 1, newsom: 1, fauci: 1, kennedy: 1, kremlin: 1 });
+  });
 });

@@ -8,7 +8,7 @@ import { storyIdFor } from '@timeline/events';
 import type { WireItem } from '@timeline/events';
 import type { AssignStory, StoryAssignment, StoryMerge, StorySignature } from './story.contract';
 import type { ExtractedStatement } from './types';
-import { NOT_NAME, TITLE_WORDS } from './lexicon';
+import { ABBREVIATIONS, NOT_NAME, TITLE_WORDS } from './lexicon';
 
 const DAY_MS = 86_400_000;
 /** Stories older than this (from their last item) are closed. */
@@ -54,8 +54,26 @@ let lastTerms: { item: WireItem; terms: Record<string, number> } | null = null;
 
 /** A capitalised word of two or more further letters. */
 const CAPITALISED = /\b[A-Z\u00c0-\u00de][\p{L}'’-]{2,}/gu;
-/** What may stand between a sentence boundary and its first word: spaces, opening quotes and brackets, dashes. */
-const SENTENCE_OPENING = /(?:^|[.!?:;…]|["“”«»‘’'(\[—–-])[\s"“”«»‘’'(\[—–-]*$/u;
+/**
+ * Whether the word at `at` in `line` opens a sentence, a paragraph or a
+ * quotation: only spaces and opening quotes/brackets lie between it and the
+ * line's start, a sentence-ending mark (! ? : ; …, or a period not after an
+ * abbreviation or initial, the rule of the sentence splitter in text.ts), an
+ * opening quotation mark or bracket, or a dash standing apart (a dateline's
+ * "(Reuters) - ", an em-dash transcript). A hyphen inside a word
+ * ("pro-Kremlin") and "Mr. Peskov", "Gov. Newsom", "John F. Kennedy" do not.
+ */
+function opensSentence(line: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && /[\s\u00a0]/.test(line[i])) i--;
+  if (i < 0) return true;
+  const c = line[i];
+  if ('"“”«»‘’\'([!?:;…—–'.includes(c)) return true;
+  if (c === '-') return i === 0 || /\s/.test(line[i - 1]);
+  if (c !== '.') return false;
+  const w = /([\p{L}.]+)$/u.exec(line.slice(Math.max(0, i - 12), i))?.[1].toLowerCase() ?? '';
+  return !(ABBREVIATIONS.has(w) || /^[a-z]$/i.test(w) || /^(?:[a-z]\.)+[a-z]$/i.test(w));
+}
 
 /** After a word: another capitalised word follows, so the first is part of a name ("Tobias Renn said", "Dockworkers Union"). */
 const NAME_GOES_ON = /^[ \u00a0][A-Z\u00c0-\u00de]/;
@@ -80,7 +98,7 @@ function termsOf(item: WireItem): Record<string, number> {
       if (NOT_NAME.has(w) || TITLE_WORDS.has(w) || GENERIC.has(w) || agencyWords.has(w) || w.length < 3) continue;
       counts[w] = (counts[w] ?? 0) + 1;
       const end = m.index + m[0].length;
-      if (!SENTENCE_OPENING.test(line.slice(Math.max(0, m.index - 8), m.index)) || NAME_GOES_ON.test(line.slice(end, end + 3))) midSentence.add(w);
+      if (!opensSentence(line, m.index) || NAME_GOES_ON.test(line.slice(end, end + 3))) midSentence.add(w);
     }
   }
   const out: Record<string, number> = {};
