@@ -151,8 +151,11 @@ export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline 
     case 'WireItemRecorded': {
       const { item } = e.data;
       const current = state.items[item.uri];
-      if (!state.title && e.data.storyTitle) state.title = e.data.storyTitle;
-      if (!state.title) state.title = item.headline;
+      // The opener's title (storyTitle, set only on the item that opened the story) wins whatever
+      // the append order: a redelivered opener can land after a later item of its story, and the
+      // title must not depend on that (the fault suite found titles differing between runs).
+      if (e.data.storyTitle) state.title = e.data.storyTitle;
+      else if (!state.title) state.title = item.headline;
       if (current && item.version <= current.version) {
         current.lateVersions.push(item.version);
         return state;

@@ -77,6 +77,18 @@ describe('timeline evolve', () => {
     expect(timelineEntries(s).map((l) => l.statementId)).toEqual([A]);
   });
 
+  it('the story title is the opener\'s whatever the append order (a redelivered opener landed after a later item and the title differed between runs)', () => {
+    const withTitle = (it: WireItem, storyTitle?: string) =>
+      recordItemEvents({ item: it, format: 'ninjs', storyId: STORY, storyTitle, extraction: { extractor: { name: 't', version: '1' }, statements: [] }, correlationId: 'c' }).map(
+        (e, i) => ({ ...e, streamPosition: i + 1, globalPosition: String(++position), transactionId: '1', recordedAt: '2019-06-04T16:00:00.000Z', hash: GENESIS_HASH, prevHash: GENESIS_HASH }) as StoredEvent,
+      );
+    const opener = withTitle(item({ uri: 'urn:test:opener', headline: 'Opener headline (1)' }), 'Opener headline (1)');
+    const later = withTitle(item({ uri: 'urn:test:later', headline: 'Later headline (2)' }));
+    expect(fold([...opener, ...later]).title).toBe('Opener headline (1)');
+    expect(fold([...later, ...opener]).title).toBe('Opener headline (1)');
+    expect(fold(later).title).toBe('Later headline (2)'); // no opener seen yet: the first headline
+  });
+
   it('given the same events, when folded twice from scratch, then the states are equal (replay = live)', () => {
     const events = [...stored(item(), [stmt(A, 'no'), stmt(B, 'yes')]), ...stored(item({ version: 2 }), [stmt(A, 'no')])];
     expect(fold(events)).toEqual(fold(events));
