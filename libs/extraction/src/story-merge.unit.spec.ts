@@ -1,5 +1,5 @@
 import { WireItemSchema, type WireItem } from '@timeline/events';
-import { assignStory, extractBatch, itemTerms, mergeStorySignatures, STORY_MERGE_MIN_TERMS, updateStorySignature } from './index';
+import { assignStory, extractBatch, itemTerms, storedSignature, mergeStorySignatures, STORY_MERGE_MIN_TERMS, updateStorySignature } from './index';
 
 function item(uri: string, firstcreated: string, headline: string, body: string): WireItem {
   return WireItemSchema.parse({ uri, version: 1, pubstatus: 'usable', firstcreated, versioncreated: firstcreated, headline, body_text: body });
@@ -102,5 +102,17 @@ describe('salient terms (itemTerms): capitals that only the position explains', 
   it('a period after an abbreviation or an initial and a hyphen inside a word do not open a sentence (Mr. Peskov, Gov. Newsom, John F. Kennedy, pro-Kremlin kept their names)', () => {
     const x = item('u:y', '2025-03-04T09:00:00Z', 'talks', 'The deal stands, Mr. Peskov said. Gov. Newsom agreed and Dr. Fauci was there, as John F. Kennedy once was, said the pro-Kremlin press.');
     expect(itemTerms(x)).toMatchObject({ peskov: 1, newsom: 1, fauci: 1, kennedy: 1, kremlin: 1 });
+  });
+});
+
+describe('storedSignature', () => {
+  it('is the same whatever order the items were folded in (a redelivered opener appended after a later item gave the read model another title and order)', () => {
+    const first = item('u:1', '2025-03-04T09:00:00Z', 'Opener (1)', 'Mayor Helga Arnfeld said the Ashwick strike would go on.');
+    const second = item('u:2', '2025-03-04T12:00:00Z', 'Later (2)', 'Union leader Omar Selvik said the Ashwick strike would go on.');
+    const st = (name: string) => ({ source: { name } }) as never;
+    const inOrder = updateStorySignature(updateStorySignature(undefined, OLD, first, [st('Helga Arnfeld')]), OLD, second, [st('Omar Selvik')]);
+    const reversed = updateStorySignature(updateStorySignature(undefined, OLD, second, [st('Omar Selvik')]), OLD, first, [st('Helga Arnfeld')]);
+    expect(inOrder.title).not.toBe(reversed.title);
+    expect(storedSignature(inOrder, 'Opener (1)')).toEqual(storedSignature(reversed, 'Opener (1)'));
   });
 });

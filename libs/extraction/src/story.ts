@@ -213,3 +213,14 @@ export function mergeStorySignatures(survivor: StorySignature, merged: readonly 
   }
   return out;
 }
+
+/**
+ * A signature as stored in the read model: the story's title (the opener's, as the
+ * timeline state has it) and speakers and item uris sorted, so that the stored row
+ * depends only on which events the story holds, not on the order they were appended
+ * in (a redelivered item can be appended after a later one: the fault suite compares
+ * read models of runs with and without crashes). Pure; `sig` is not changed.
+ */
+export function storedSignature(sig: StorySignature, title: string): StorySignature {
+  return { ...sig, title, speakers: [...sig.speakers].sort(), itemUris: [...sig.itemUris].sort() };
+}

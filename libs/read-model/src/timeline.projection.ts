@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { StoredEvent, TimelineEvent } from '@timeline/events';
 import { Checkpoint, checkpointOf, PgEventLog, quoteSchema } from '@timeline/event-log';
 import { evolveStories, resolveStory, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
-import { mergeStorySignatures, updateStorySignature, StorySignature, ExtractedStatement } from '@timeline/extraction';
+import { mergeStorySignatures, storedSignature, updateStorySignature, StorySignature, ExtractedStatement } from '@timeline/extraction';
 import { readTimelineEvents } from './log-read';
 
 /** Name of the timeline projection's checkpoint row. */
@@ -394,7 +394,7 @@ export async function writeTimelineRows(client: Pick<PoolClient, 'query'>, t: Rm
       keys[keys.length - 1] ?? null,
       state.lastRecordedAt,
       state.lastGlobalPosition,
-      sig && !state.mergedInto ? JSON.stringify(sig) : null,
+      sig && !state.mergedInto ? JSON.stringify(storedSignature(sig, state.title)) : null,
       state.mergedInto ?? null,
     ]);
   }

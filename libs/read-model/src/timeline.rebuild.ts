@@ -4,7 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { StoredEvent, TimelineEvent } from '@timeline/events';
 import { Checkpoint, checkpointOf, PgEventLog, quoteSchema, START_CHECKPOINT } from '@timeline/event-log';
-import { mergeStorySignatures, updateStorySignature, StorySignature } from '@timeline/extraction';
+import { mergeStorySignatures, storedSignature, updateStorySignature, StorySignature } from '@timeline/extraction';
 import { evolveStories, resolveStory, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
 import { readTimelineEvents } from './log-read';
 import {
@@ -456,7 +456,7 @@ async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimel
         if (last === null || k > last) last = k;
       }
       const usable = Object.values(state.items).filter((i) => i.pubstatus === 'usable').length;
-      yield copyLine([state.storyId, state.title, usable, active, first, last, state.lastRecordedAt, state.lastGlobalPosition, sig ? JSON.stringify(sig) : null, state.mergedInto ?? null]);
+      yield copyLine([state.storyId, state.title, usable, active, first, last, state.lastRecordedAt, state.lastGlobalPosition, sig ? JSON.stringify(storedSignature(sig, state.title)) : null, state.mergedInto ?? null]);
     }
   };
   await Promise.all([
