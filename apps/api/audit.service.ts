@@ -2,9 +2,9 @@ import {
   BoundError, diffTimeline, DiffOrderError, ReplayBound, ReplaySnapshot, replayStory, ReplayResult, replaySummary, snapshotServes,
   statementHistory, StatementHistory, TimelineDiff,
 } from '@timeline/audit';
-import { StoredEvent, storyStream } from '@timeline/events';
+import { ReplayEvent, storyStream } from '@timeline/events';
 import type { PgEventLog, VerifyReport } from '@timeline/event-log';
-import type { AuditQueries } from '@timeline/read-model';
+import { pageLines, type AuditQueries, type TimelineCursor, type TimelineFilter } from '@timeline/read-model';
 
 export const AUDIT = Symbol('AuditService');
 
@@ -41,7 +41,7 @@ export class AuditService {
   }
 
   /** The story's stream within the bound, one query (AuditQueries.replayEvents). @throws AuditNotFoundError for an unknown story. */
-  private async stream(storyId: string, bound: ReplayBound, afterStreamPosition = 0): Promise<StoredEvent[]> {
+  private async stream(storyId: string, bound: ReplayBound, afterStreamPosition = 0): Promise<ReplayEvent[]> {
     const streamId = storyStream(storyId);
     const events = await this.q.replayEvents(streamId, AuditService.sqlBound(bound), afterStreamPosition);
     if (events.length === 0 && afterStreamPosition === 0) {
@@ -73,10 +73,29 @@ export class AuditService {
     return r;
   }
 
-  /** As-of answer in the API's shape: `{ story, statements, reflects }`. */
+  /** As-of answer in the API's shape: `{ story, statements, reflects }`, every statement of the timeline. */
   async asOfTimeline(storyId: string, bound: ReplayBound) {
     const r = await this.asOf(storyId, bound);
     return { story: replaySummary(r), statements: r.entries, reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects } };
+  }
+
+  /**
+   * One page of an as-of answer, as GET /stories/:id/timeline?asOf|position
+   * returns it: `{ story, statements, reflects, nextCursor }`. The whole
+   * stream up to the bound is replayed (asOf); filtering and paging are
+   * pageTimeline's (pageLines), and only the lines the page looks at are
+   * built, not every line of the story.
+   * @throws AuditNotFoundError when the story's stream has no events at all.
+   */
+  async asOfPage(storyId: string, bound: ReplayBound, page: { filter: TimelineFilter; limit: number; after?: TimelineCursor }) {
+    const r = await this.asOf(storyId, bound);
+    const p = pageLines(r.ordered, r.line, page.filter, page.limit, page.after);
+    return {
+      story: replaySummary(r),
+      statements: p.statements,
+      reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
+      nextCursor: p.nextCursor,
+    };
   }
 
   /**

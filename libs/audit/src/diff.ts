@@ -1,8 +1,8 @@
-import type { StoredEvent } from '@timeline/events';
-import { evolve, initialState, StoryTimeline, TimelineStatement, timelineEntries } from '@timeline/timeline';
+import type { ReplayEvent } from '@timeline/events';
+import { initialState, StoryTimeline, TimelineStatement, timelineEntries } from '@timeline/timeline';
 import { describeBound, ReplayBound } from './bounds';
 import { EventRef, eventRef } from './event-ref';
-import { prefixLength, ReplayPoint } from './replay';
+import { foldEvent, prefixLength, ReplayPoint } from './replay';
 
 /** One statement that differs between the two moments. */
 export interface DiffEntry {
@@ -38,7 +38,7 @@ const COMPARED: Array<keyof TimelineStatement> = [
   'content', 'cue', 'source', 'kind', 'medium', 'via', 'saidAt', 'relations', 'itemUri', 'itemVersion', 'mentions', 'extractor',
 ];
 
-function point(events: readonly StoredEvent[], n: number, bound: ReplayBound): ReplayPoint {
+function point(events: readonly ReplayEvent[], n: number, bound: ReplayBound): ReplayPoint {
   const last = n > 0 ? events[n - 1] : undefined;
   return {
     requested: describeBound(bound),
@@ -57,19 +57,19 @@ function point(events: readonly StoredEvent[], n: number, bound: ReplayBound): R
  * @param events the story stream in stream-position order (upcast, validated).
  * @throws DiffOrderError when `from` lies after `to`.
  */
-export function diffTimeline(storyId: string, events: readonly StoredEvent[], from: ReplayBound, to: ReplayBound): TimelineDiff {
+export function diffTimeline(storyId: string, events: readonly ReplayEvent[], from: ReplayBound, to: ReplayBound): TimelineDiff {
   const nFrom = prefixLength(events, from);
   const nTo = prefixLength(events, to);
   if (nFrom > nTo) throw new DiffOrderError(`from (${nFrom} events) lies after to (${nTo} events); swap them`);
   let state: StoryTimeline = initialState(storyId);
-  for (let i = 0; i < nFrom; i++) state = evolve(state, events[i]);
+  for (let i = 0; i < nFrom; i++) state = foldEvent(state, events[i]);
   const before = new Map<string, TimelineStatement>();
   for (const s of Object.values(state.statements)) before.set(s.statementId, structuredClone(s));
   const activeBefore = new Set(timelineEntries(state).map((e) => e.statementId));
-  const between = new Map<string, StoredEvent>();
+  const between = new Map<string, ReplayEvent>();
   for (let i = nFrom; i < nTo; i++) {
     between.set(events[i].eventId, events[i]);
-    state = evolve(state, events[i]);
+    state = foldEvent(state, events[i]);
   }
   const causes = (s: TimelineStatement | undefined): EventRef[] =>
     (s?.eventIds ?? []).filter((id) => between.has(id)).map((id) => eventRef(between.get(id)!));

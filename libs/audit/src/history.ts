@@ -1,6 +1,7 @@
-import type { StoredEvent, TimelineEvent } from '@timeline/events';
-import { evolve, initialState, StatementStatus, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import type { ReplayEvent, TimelineEvent } from '@timeline/events';
+import { initialState, StatementStatus, StoryTimeline, TimelineStatement } from '@timeline/timeline';
 import { EventRef, eventRef } from './event-ref';
+import { foldEvent } from './replay';
 
 /**
  * How an event touched a statement:
@@ -40,14 +41,14 @@ export interface StatementHistory {
  * @param events the story stream in stream-position order (upcast, validated).
  * @returns null when no event of the stream records the statement.
  */
-export function statementHistory(storyId: string, statementId: string, events: readonly StoredEvent[]): StatementHistory | null {
+export function statementHistory(storyId: string, statementId: string, events: readonly ReplayEvent[]): StatementHistory | null {
   let state: StoryTimeline = initialState(storyId);
   const out: HistoryEntry[] = [];
   for (const ev of events) {
-    const e = ev as StoredEvent<TimelineEvent>;
+    const e = ev as ReplayEvent<TimelineEvent>;
     const prev = state.statements[statementId];
     const was = prev ? { status: prev.status, itemVersion: prev.itemVersion, extractor: prev.extractor.version, touched: prev.eventIds.length } : null;
-    state = evolve(state, e);
+    state = foldEvent(state, e);
     const now = state.statements[statementId];
     if (!now) continue;
     if (e.type === 'StatementRecorded' && e.data.statementId !== statementId) {
