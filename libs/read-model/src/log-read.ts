@@ -63,9 +63,10 @@ export const currentVersionsJson = (): string => JSON.stringify(Object.fromEntri
  * need stays in Postgres: the item text (jsonb → text is the server's main
  * cost of the read) and the metadata of rows already at their type's current
  * version (older rows get it: upcasting validates the whole event).
+ * @param itemText keep the item text (a rebuild writes it to rm_item_versions).
  */
-export const replayRowColumns = (versions: string) => `e.global_position::text, e.event_id::text, e.stream_position, e.type, e.schema_version,
-  CASE WHEN e.type = 'WireItemRecorded' THEN e.data #- '{item,body_text}' ELSE e.data END,
+export const replayRowColumns = (versions: string, itemText = false) => `e.global_position::text, e.event_id::text, e.stream_position, e.type, e.schema_version,
+  ${itemText ? 'e.data' : `CASE WHEN e.type = 'WireItemRecorded' THEN e.data #- '{item,body_text}' ELSE e.data END`},
   CASE WHEN e.schema_version = (${versions}::jsonb ->> e.type)::int THEN NULL ELSE e.metadata END,
   to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -83,6 +84,22 @@ export function decodeReplayRow(streamId: string, r: ReplayRow): ReplayEvent {
   if (metadata === null) return { eventId, streamId, type, schemaVersion, data, streamPosition, globalPosition, recordedAt } as ReplayEvent;
   const e = decodeStoredRow([globalPosition, '', eventId, streamId, streamPosition, type, schemaVersion, data, metadata, recordedAt, '', '']);
   return { eventId, streamId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, streamPosition, globalPosition, recordedAt } as ReplayEvent;
+}
+
+/** A rebuild's row: a ReplayRow (with the item text), then the stream id and transaction id. */
+export type RebuildRow = [...ReplayRow, streamId: string, transactionId: string];
+
+/** The columns of a RebuildRow (events aliased `e`; `versions` as replayRowColumns). */
+export const rebuildRowColumns = (versions: string) => `${replayRowColumns(versions, true)}, e.stream_id, e.transaction_id::text`;
+
+/** A ReplayEvent with its transaction id (the rebuild orders item events across chunks by it). */
+export type RebuildEvent = ReplayEvent & { readonly transactionId: string };
+
+/** Decode a RebuildRow as decodeReplayRow does. @throws as decodeStoredRow. */
+export function decodeRebuildRow(r: RebuildRow): RebuildEvent {
+  const e = decodeReplayRow(r[8], r as unknown as ReplayRow) as ReplayEvent & { transactionId: string };
+  e.transactionId = r[9];
+  return e;
 }
 
 /**
