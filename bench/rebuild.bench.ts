@@ -101,13 +101,17 @@ async function main() {
       let rss = process.memoryUsage().rss;
       const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 100);
       const at: Record<string, number> = {};
+      const cpu0 = process.cpuUsage();
       const r = await rebuildTimeline(db.pool, log, { schema: db.schema, onProgress: (p) => void (at[p.phase] ??= p.elapsedMs) });
       clearInterval(sampler);
+      const cpu = process.cpuUsage(cpu0);
       rates.push(r.eventsPerSecond);
       reports.push({
         events: r.events, durationMs: r.durationMs, switchMs: r.switchMs, eventsPerSecond: r.eventsPerSecond,
         // bulk: read + fold + COPY of every chunk; indexes: building them (and the switch, switchMs of it)
         phasesMs: { bulk: at.index, indexesAndSwitch: (at.switch ?? 0) - (at.index ?? 0), dropPrevious: r.durationMs - (at.switch ?? 0) },
+        // CPU time of this process (the rebuild's JS: decode, fold, COPY text), not Postgres'
+        clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
         rssMbMax: Math.round(Math.max(rss, process.memoryUsage().rss) / 1e6),
       });
     }
