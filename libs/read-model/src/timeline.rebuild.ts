@@ -148,7 +148,7 @@ async function rebuild(pool: Pool, log: PgEventLog, opts: RebuildOptions, projec
       const storyId = (ev as StoredEvent<TimelineEvent>).data.storyId;
       let st = states.get(storyId);
       if (!st) {
-        if (written.has(storyId)) throw new Error(`rebuild: story ${storyId} has events on streams of two chunks (event ${ev.eventId} on ${ev.streamId}); a story's events must be on its own stream`);
+        if (written.has(storyId)) throw new Error(`rebuild: story ${storyId} has events on streams of two chunks (event ${ev.eventId} on ${ev.streamId}); a story's events must be on its own stream, or its streams linked: chunkStreams`);
         states.set(storyId, (st = initialState(storyId)));
       }
       evolve(st, ev as StoredEvent); // evolve reads no metadata or hashes (ReplayEvent)
@@ -252,22 +252,54 @@ async function gapSafeHead(pool: Pool, q: string): Promise<Checkpoint> {
 
 /**
  * The log's streams in chunks of about `target` events (stream_heads
- * positions; a stream larger than that is a chunk of its own), in stream id
- * order.
+ * positions), in stream id order; see chunkStreams.
+ * @param linked groups of streams to fold in one chunk (chunkStreams).
  */
-async function streamChunks(pool: Pool, q: string, target: number): Promise<string[][]> {
+async function streamChunks(pool: Pool, q: string, target: number, linked: readonly string[][] = []): Promise<string[][]> {
   const r = await pool.query<{ stream_id: string; position: number }>(`SELECT stream_id, position FROM ${q}.stream_heads WHERE position > 0 ORDER BY stream_id`);
+  return chunkStreams(r.rows.map((h) => ({ streamId: h.stream_id, events: h.position })), target, linked);
+}
+
+/**
+ * Cut streams into chunks of about `target` events for the bulk phase: whole
+ * streams, in the order given; a stream (or linked group) larger than
+ * `target` is a chunk of its own. `linked`: groups of streams whose events
+ * fold into each other's stories (an event type that reaches across stories,
+ * e.g. a merge of stories, must name them here so one chunk folds them all);
+ * a group goes to the chunk of its first stream. Streams of `linked` missing
+ * from `streams` are ignored.
+ * @returns the chunks, every stream in exactly one.
+ */
+export function chunkStreams(streams: ReadonlyArray<{ streamId: string; events: number }>, target: number, linked: readonly string[][] = []): string[][] {
+  // union-find over the linked groups
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  for (const g of linked) for (let k = 1; k < g.length; k++) parent.set(find(g[k]), find(g[0]));
+  const groups = new Map<string, { streams: string[]; events: number }>();
+  for (const s of streams) {
+    const root = find(s.streamId);
+    const g = groups.get(root);
+    if (g) {
+      g.streams.push(s.streamId);
+      g.events += s.events;
+    } else groups.set(root, { streams: [s.streamId], events: s.events });
+  }
   const chunks: string[][] = [];
   let cur: string[] = [];
   let size = 0;
-  for (const h of r.rows) {
-    if (cur.length && size + h.position > target) {
+  for (const g of groups.values()) {
+    if (cur.length && size + g.events > target) {
       chunks.push(cur);
       cur = [];
       size = 0;
     }
-    cur.push(h.stream_id);
-    size += h.position;
+    cur.push(...g.streams);
+    size += g.events;
   }
   if (cur.length) chunks.push(cur);
   return chunks;
