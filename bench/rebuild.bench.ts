@@ -1,25 +1,26 @@
 /**
  * Benchmark (a measurement, not a test): `timeline projections rebuild` into
  * the timeline tables. Loads `stories` synthetic stories of `perStory`
- * events, then rebuilds `runs` times; reports events/s (median) and where
- * the time goes (gap-safe read incl. upcast + zod validation, evolve, writes).
+ * events, then rebuilds `runs` times; reports events/s (median), peak RSS
+ * per run and where the time goes (the log read alone; per run the bulk phase —
+ * read, fold, COPY chunk by chunk —, index builds and switch).
  * Target: >= 50,000 events/s.
  * Then ours vs Emmett's projection rebuild on the same events (bench/rebuild-emmett.ts).
  * Run: `node -r ./bench/swc-hook.js bench/rebuild.bench.ts [stories] [perStory] [runs] [emmettEvents] [emmettRuns]`.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Checkpoint, checkpointOf, createTestSchema, PgEventLog, START_CHECKPOINT } from '@timeline/event-log';
 import { readTimelineEvents, rebuildTimeline } from '@timeline/read-model';
-import type { StoredEvent } from '@timeline/events';
 import { Session } from 'node:inspector/promises';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
-import { evolve, initialState, StoryTimeline } from '@timeline/timeline';
 import { syntheticStory } from '../test/support/synthetic-story';
 import { emmettRebuild, waitGapSafe } from './rebuild-emmett';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Peak resident memory of this process (VmHWM, MB): loading, the read-alone pass and every rebuild run. */
+const vmHwmMb = () => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024);
 
 async function main() {
   const stories = Number(process.argv[2] ?? 10);
@@ -47,26 +48,15 @@ async function main() {
     const total = stories * perStory;
     await waitGapSafe(db.pool, `"${db.schema}".events`, total);
 
-    // Where the time goes: the rebuild's own gap-safe read (pages of 20,000) alone, then the fold alone.
+    // Where the time goes: the log read alone (gap-safe pages of 20,000, decoded, then dropped: nothing is kept).
     let cp: Checkpoint = START_CHECKPOINT;
-    const all: StoredEvent[] = [];
     const r0 = performance.now();
     for (;;) {
       const ev = await readTimelineEvents(db.pool, db.schema, cp, 20_000);
-      for (const e of ev) all.push(e);
       if (!ev.length) break;
       cp = checkpointOf(ev[ev.length - 1]);
     }
     const readMs = performance.now() - r0;
-    const f0 = performance.now();
-    const states = new Map<string, StoryTimeline>();
-    for (const e of all) {
-      const id = (e.data as { storyId: string }).storyId;
-      states.set(id, evolve(states.get(id) ?? initialState(id), e));
-    }
-    const foldMs = performance.now() - f0;
-    all.length = 0;
-    states.clear();
 
     // Time every SQL statement the rebuild sends, by its first words (where the database time goes).
     const sqlMs: Record<string, number> = {};
@@ -108,10 +98,22 @@ async function main() {
       await prof.post('Profiler.start');
     }
     for (let i = 0; i < runs; i++) {
-      const heap0 = process.memoryUsage().rss;
-      const r = await rebuildTimeline(db.pool, log, { schema: db.schema });
+      let rss = process.memoryUsage().rss;
+      const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 100);
+      const at: Record<string, number> = {};
+      const cpu0 = process.cpuUsage();
+      const r = await rebuildTimeline(db.pool, log, { schema: db.schema, onProgress: (p) => void (at[p.phase] ??= p.elapsedMs) });
+      clearInterval(sampler);
+      const cpu = process.cpuUsage(cpu0);
       rates.push(r.eventsPerSecond);
-      reports.push({ events: r.events, durationMs: r.durationMs, switchMs: r.switchMs, eventsPerSecond: r.eventsPerSecond, rssMb: Math.round(Math.max(heap0, process.memoryUsage().rss) / 1e6) });
+      reports.push({
+        events: r.events, durationMs: r.durationMs, switchMs: r.switchMs, eventsPerSecond: r.eventsPerSecond,
+        // bulk: read + fold + COPY of every chunk; indexes: building them (and the switch, switchMs of it)
+        phasesMs: { bulk: at.index, indexesAndSwitch: (at.switch ?? 0) - (at.index ?? 0), dropPrevious: r.durationMs - (at.switch ?? 0) },
+        // CPU time of this process (the rebuild's JS: decode, fold, COPY text), not Postgres'
+        clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        rssMbMax: Math.round(Math.max(rss, process.memoryUsage().rss) / 1e6),
+      });
     }
     if (prof) {
       const { profile } = await prof.post('Profiler.stop');
@@ -154,10 +156,9 @@ async function main() {
       medianEventsPerSecond: median(rates),
       breakdownMs: {
         total: med,
-        gapSafeReadUpcastValidate: Math.round(readMs),
-        evolveFold: Math.round(foldMs),
-        writesAndRest: Math.round(med - readMs - foldMs),
+        logReadAloneGapSafePages: Math.round(readMs),
       },
+      vmHwmMb: vmHwmMb(),
       sqlMsAllRunsOnPoolClients: Object.fromEntries(Object.entries(sqlMs).map(([k, v]) => [k, Math.round(v)]).sort((a, b) => (b[1] as number) - (a[1] as number))),
       emmett,
       targetEventsPerSecond: 50_000,

@@ -1,7 +1,7 @@
 import { verifyBundle } from '@timeline/audit';
 import { chainHash, EventSchemas, sha256Canonical, StatementRecordedData, storyStream, UPCASTERS, deterministicId } from '@timeline/events';
 import { createTestSchema, PgEventLog, TestSchema } from '@timeline/event-log';
-import { AuditQueries, TimelineProjection } from '@timeline/read-model';
+import { AuditQueries, rebuildTimeline, TimelineProjection } from '@timeline/read-model';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
 import { AuditService } from '../apps/api/audit.service';
 import { runCommand } from './support/run-command';
@@ -84,6 +84,15 @@ describe('upcasting a stored version-1 event to version 2 (test-only shape)', ()
     const doc = (await db.pool.query(`SELECT doc FROM "${db.schema}".rm_statements WHERE statement_id = $1`, [statementId])).rows[0].doc;
     expect(doc.saidAt).toEqual({ from: '2019-06-03', to: '2019-06-03' });
     expect(doc).not.toHaveProperty('said_on');
+  });
+
+  it('the rebuild reads it as version 2 (and writes the rows the projector wrote)', async () => {
+    const before = (await db.pool.query(`SELECT doc FROM "${db.schema}".rm_statements WHERE statement_id = $1`, [statementId])).rows[0].doc;
+    expect(before.saidAt).toEqual({ from: '2019-06-03', to: '2019-06-03' }); // the projector test above ran
+    const report = await rebuildTimeline(db.pool, log, { schema: db.schema });
+    expect(report.events).toBe(2);
+    const doc = (await db.pool.query(`SELECT doc FROM "${db.schema}".rm_statements WHERE statement_id = $1`, [statementId])).rows[0].doc;
+    expect(doc).toEqual(before);
   });
 
   it('as-of replay reads it as version 2', async () => {

@@ -2,10 +2,10 @@ import {
   BoundError, diffTimeline, DiffOrderError, mergedStoriesIn, ReplayBound, ReplaySnapshot, replayStory, ReplayResult, replaySummary, snapshotServes,
   statementHistory, StatementHistory, TimelineDiff,
 } from '@timeline/audit';
-import { StoredEvent, storyStream } from '@timeline/events';
+import { ReplayEvent, storyStream } from '@timeline/events';
 import type { StoryTimeline } from '@timeline/timeline';
 import type { PgEventLog, VerifyReport } from '@timeline/event-log';
-import type { AuditQueries } from '@timeline/read-model';
+import { pageLines, type AuditQueries, type TimelineCursor, type TimelineFilter } from '@timeline/read-model';
 
 export const AUDIT = Symbol('AuditService');
 
@@ -42,7 +42,7 @@ export class AuditService {
   }
 
   /** The story's stream within the bound, one query (AuditQueries.replayEvents). @throws AuditNotFoundError for an unknown story. */
-  private async stream(storyId: string, bound: ReplayBound, afterStreamPosition = 0): Promise<StoredEvent[]> {
+  private async stream(storyId: string, bound: ReplayBound, afterStreamPosition = 0): Promise<ReplayEvent[]> {
     const streamId = storyStream(storyId);
     const events = await this.q.replayEvents(streamId, AuditService.sqlBound(bound), afterStreamPosition);
     if (events.length === 0 && afterStreamPosition === 0) {
@@ -81,7 +81,7 @@ export class AuditService {
   }
 
   /** States, at `bound`, of the stories `events` merge into `storyId` (undefined when none). */
-  private async mergedStates(storyId: string, events: readonly StoredEvent[], bound: ReplayBound, depth: number): Promise<Map<string, StoryTimeline> | undefined> {
+  private async mergedStates(storyId: string, events: readonly ReplayEvent[], bound: ReplayBound, depth: number): Promise<Map<string, StoryTimeline> | undefined> {
     const ids = mergedStoriesIn(storyId, events);
     if (!ids.length || depth >= 16) return undefined;
     const out = new Map<string, StoryTimeline>();
@@ -93,6 +93,7 @@ export class AuditService {
    * As-of answer in the API's shape: `{ story, statements, reflects }`, and
    * `mergedInto` (the survivor's id) when the story had been merged into
    * another by then (its statements are the survivor's at that moment).
+   * Every statement of the timeline (a page: asOfPage).
    */
   async asOfTimeline(storyId: string, bound: ReplayBound) {
     const r = await this.asOf(storyId, bound);
@@ -100,6 +101,27 @@ export class AuditService {
       story: replaySummary(r),
       statements: r.entries,
       reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
+      ...(r.state.mergedInto ? { mergedInto: r.state.mergedInto } : {}),
+    };
+  }
+
+  /**
+   * One page of an as-of answer, as GET /stories/:id/timeline?asOf|position
+   * returns it: `{ story, statements, reflects, nextCursor }`, and
+   * `mergedInto` as asOfTimeline. The whole stream up to the bound is
+   * replayed (asOf: merged stories' streams too, to the same bound, absorbed
+   * at the merge); filtering and paging are pageTimeline's (pageLines), and
+   * only the lines the page looks at are built, not every line of the story.
+   * @throws AuditNotFoundError when the story's stream has no events at all.
+   */
+  async asOfPage(storyId: string, bound: ReplayBound, page: { filter: TimelineFilter; limit: number; after?: TimelineCursor }) {
+    const r = await this.asOf(storyId, bound);
+    const p = pageLines(r.ordered, r.line, page.filter, page.limit, page.after);
+    return {
+      story: replaySummary(r),
+      statements: p.statements,
+      reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
+      nextCursor: p.nextCursor,
       ...(r.state.mergedInto ? { mergedInto: r.state.mergedInto } : {}),
     };
   }
@@ -138,9 +160,9 @@ export class AuditService {
    * The events of a story and of every story merged into it (recursively),
    * in global-position order: what a statement history folds.
    */
-  private async family(storyId: string): Promise<StoredEvent[]> {
+  private async family(storyId: string): Promise<ReplayEvent[]> {
     const seen = new Set<string>();
-    const all: StoredEvent[] = [];
+    const all: ReplayEvent[] = [];
     const visit = async (id: string, first: boolean): Promise<void> => {
       if (seen.has(id) || seen.size >= 64) return;
       seen.add(id);

@@ -7,7 +7,7 @@ import { RequireScope } from '@timeline/runtime';
 import { BoundError, positionBound, ReplayPoint, timeBound } from '@timeline/audit';
 import { Medium, RelationType, StatementKind } from '@timeline/events';
 import {
-  conflictPairs, ConflictPair, encodeCursor, isTimelineCursor, pageTimeline, ReadModelQueries, StoriesCursor, StorySummary, TimelineCursor, TimelineFilter, TimelineLine,
+  conflictPairs, ConflictPair, encodeCursor, isTimelineCursor, ReadModelQueries, StoriesCursor, StorySummary, TimelineCursor, TimelineFilter, TimelineLine,
 } from '@timeline/read-model';
 import { AUDIT, AuditService, rethrowHttp } from './audit.service';
 import { BAD_REQUEST_EXAMPLE, CONTRADICTIONS_EXAMPLE, STORIES_EXAMPLE, TIMELINE_EXAMPLE } from './openapi.examples';
@@ -200,9 +200,8 @@ export class StoriesController {
       if (asOf !== undefined && position !== undefined) throw new BoundError('position', 'give asOf or position, not both');
       if (!this.audit) throw new Error('as-of replay is not configured');
       const bound = asOf !== undefined ? timeBound(asOf, 'asOf') : positionBound(position!, 'position');
-      const r = await this.audit.asOfTimeline(id, bound);
-      const page = pageTimeline(r.statements, filter, limit, after);
-      return { story: r.story, statements: page.statements, reflects: r.reflects as TimelineReflects, nextCursor: page.nextCursor, mergedInto: r.mergedInto };
+      const r = await this.audit.asOfPage(id, bound, { filter, limit, after });
+      return { story: r.story, statements: r.statements, reflects: r.reflects as TimelineReflects, nextCursor: r.nextCursor, mergedInto: r.mergedInto };
     } catch (err) {
       rethrowHttp(err, { notFound: (m) => new NotFoundException(m), badRequest: (m) => new BadRequestException(m) });
     }

@@ -54,15 +54,16 @@ export const asofBench: Benchmark = {
  * Rebuild of the timeline tables (bench/rebuild.bench.ts), then ours vs
  * Emmett's projection rebuild on the same events (bench/rebuild-emmett.ts).
  * Sizes: BENCH_REBUILD_STORIES × BENCH_REBUILD_PER_STORY events (default
- * 20 × 10,000 = 200,000; BENCH_REBUILD_STORIES=100 for the issue's
- * 1,000,000, which holds every folded state in memory), Emmett on BENCH_REBUILD_EMMETT_STORIES
- * of those stories (default 2: its per-batch rebuild is slow), 3 runs each.
+ * 100 × 10,000 = the issue's 1,000,000; loading them takes ~6 min here and
+ * each run ~100 s: BENCH_REBUILD_STORIES=20 for a shorter 200,000; the
+ * rebuild streams, memory does not grow with the log), Emmett on
+ * BENCH_REBUILD_EMMETT_EVENTS events of one story (default 1,000: its per-event rebuild is slow), 3 runs each.
  */
 export const rebuildBench: Benchmark = {
   name: 'rebuild',
   keys: ['rebuild_events_per_s', 'rebuild_ratio_vs_emmett'],
   async run(ctx) {
-    const stories = ctx.quick ? 2 : Number(process.env.BENCH_REBUILD_STORIES ?? 20);
+    const stories = ctx.quick ? 2 : Number(process.env.BENCH_REBUILD_STORIES ?? 100);
     const perStory = ctx.quick ? 5_000 : Number(process.env.BENCH_REBUILD_PER_STORY ?? 10_000);
     const emmettEvents = ctx.quick ? 200 : Number(process.env.BENCH_REBUILD_EMMETT_EVENTS ?? 1000);
     const total = ctx.warmups + ctx.runs;

@@ -1,8 +1,8 @@
-import type { StoredEvent } from '@timeline/events';
-import { evolve, initialState, StoryTimeline, TimelineStatement, timelineEntries } from '@timeline/timeline';
+import type { ReplayEvent } from '@timeline/events';
+import { initialState, StoryTimeline, TimelineStatement, timelineEntries } from '@timeline/timeline';
 import { describeBound, ReplayBound } from './bounds';
 import { EventRef, eventRef } from './event-ref';
-import { absorbMerged, prefixLength, ReplayPoint } from './replay';
+import { absorbMerged, foldEvent, prefixLength, ReplayPoint } from './replay';
 
 /** One statement that differs between the two moments. */
 export interface DiffEntry {
@@ -38,7 +38,7 @@ const COMPARED: Array<keyof TimelineStatement> = [
   'content', 'cue', 'source', 'kind', 'medium', 'via', 'saidAt', 'relations', 'itemUri', 'itemVersion', 'mentions', 'extractor',
 ];
 
-function point(events: readonly StoredEvent[], n: number, bound: ReplayBound): ReplayPoint {
+function point(events: readonly ReplayEvent[], n: number, bound: ReplayBound): ReplayPoint {
   const last = n > 0 ? events[n - 1] : undefined;
   return {
     requested: describeBound(bound),
@@ -61,7 +61,7 @@ function point(events: readonly StoredEvent[], n: number, bound: ReplayBound): R
  */
 export function diffTimeline(
   storyId: string,
-  events: readonly StoredEvent[],
+  events: readonly ReplayEvent[],
   from: ReplayBound,
   to: ReplayBound,
   merged?: { from: ReadonlyMap<string, StoryTimeline>; to: ReadonlyMap<string, StoryTimeline> },
@@ -71,16 +71,16 @@ export function diffTimeline(
   if (nFrom > nTo) throw new DiffOrderError(`from (${nFrom} events) lies after to (${nTo} events); swap them`);
   let state: StoryTimeline = initialState(storyId);
   for (let i = 0; i < nFrom; i++) {
-    state = evolve(state, events[i]);
+    state = foldEvent(state, events[i]);
     if (merged) absorbMerged(state, events[i], merged.from);
   }
   const before = new Map<string, TimelineStatement>();
   for (const s of Object.values(state.statements)) before.set(s.statementId, structuredClone(s));
   const activeBefore = new Set(timelineEntries(state).map((e) => e.statementId));
-  const between = new Map<string, StoredEvent>();
+  const between = new Map<string, ReplayEvent>();
   for (let i = nFrom; i < nTo; i++) {
     between.set(events[i].eventId, events[i]);
-    state = evolve(state, events[i]);
+    state = foldEvent(state, events[i]);
     if (merged) absorbMerged(state, events[i], merged.to);
   }
   const causes = (s: TimelineStatement | undefined): EventRef[] =>

@@ -1,4 +1,4 @@
-import type { PubStatus, StoredEvent, TimelineEvent } from '@timeline/events';
+import type { PubStatus, ReplayEvent, TimelineEvent } from '@timeline/events';
 
 /** One event of the log as cited by audit answers: where it is, when the log learned it, and the item and extractor behind it. */
 export interface EventRef {
@@ -18,8 +18,8 @@ export interface EventRef {
 }
 
 /** The citation of a stored event. */
-export function eventRef(event: StoredEvent): EventRef {
-  const e = event as StoredEvent<TimelineEvent>;
+export function eventRef(event: ReplayEvent): EventRef {
+  const e = event as ReplayEvent<TimelineEvent>;
   const base = {
     eventId: e.eventId,
     type: e.type,

@@ -1,6 +1,7 @@
-import type { StoredEvent, TimelineEvent } from '@timeline/events';
-import { evolveStories, resolveStory, StatementStatus, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import type { ReplayEvent, TimelineEvent } from '@timeline/events';
+import { resolveStory, StatementStatus, StoryTimeline, TimelineStatement } from '@timeline/timeline';
 import { EventRef, eventRef } from './event-ref';
+import { foldStories } from './replay';
 
 /**
  * How an event touched a statement:
@@ -45,16 +46,16 @@ export interface StatementHistory {
  * @returns null when no event records the statement; `storyId` of the answer
  *   is the story that holds it after the last event.
  */
-export function statementHistory(storyId: string, statementId: string, events: readonly StoredEvent[]): StatementHistory | null {
+export function statementHistory(storyId: string, statementId: string, events: readonly ReplayEvent[]): StatementHistory | null {
   const states = new Map<string, StoryTimeline>();
   let holder: string | null = null;
   const find = (): TimelineStatement | undefined => (holder === null ? undefined : states.get(holder)?.statements[statementId]);
   const out: HistoryEntry[] = [];
   for (const ev of events) {
-    const e = ev as StoredEvent<TimelineEvent>;
+    const e = ev as ReplayEvent<TimelineEvent>;
     const prev = find();
     const was = prev ? { status: prev.status, itemVersion: prev.itemVersion, extractor: prev.extractor.version, touched: prev.eventIds.length } : null;
-    const r = evolveStories(states, e);
+    const r = foldStories(states, e);
     if (holder === null && states.get(r.storyId)?.statements[statementId]) holder = r.storyId;
     else if (holder !== null) holder = resolveStory(states, holder);
     const now = find();

@@ -1,5 +1,8 @@
-import type { StoredEvent, TimelineEvent } from '@timeline/events';
-import { absorbStory, evolve, initialState, StoryTimeline, TimelineEntry, timelineEntries } from '@timeline/timeline';
+import type { ReplayEvent, StoredEvent, TimelineEvent } from '@timeline/events';
+import {
+  absorbStory, evolve, evolveStories, incomingRelations, initialState, saidAtSortKey, StoriesFold, StoryTimeline, TimelineEntry, timelineOrder,
+  TimelineStatement,
+} from '@timeline/timeline';
 import { describeBound, ReplayBound, withinBound } from './bounds';
 
 /**
@@ -26,9 +29,35 @@ export interface ReplayResult {
   readonly storyId: string;
   /** The folded state (statements of every status, items). */
   readonly state: StoryTimeline;
-  /** The timeline as it was: active statements in said_at order, with incoming relations. */
+  /** The active statements in timeline order (timelineOrder), not yet lines: see `line` and `entries`. */
+  readonly ordered: readonly TimelineStatement[];
+  /** The timeline line of one of `ordered` (its incoming relations attached), built on call. */
+  line(s: TimelineStatement): TimelineEntry;
+  /**
+   * The timeline as it was: active statements in said_at order, with
+   * incoming relations (every line, built on first use: a paged answer
+   * builds only its page's lines with `line`).
+   */
   readonly entries: TimelineEntry[];
   readonly reflects: ReplayPoint;
+}
+
+/**
+ * evolve on a ReplayEvent. evolve is typed for StoredEvent but reads no
+ * metadata (the only field a ReplayEvent lacks); the one fold of the
+ * projector is used unchanged.
+ */
+export function foldEvent(state: StoryTimeline, e: ReplayEvent): StoryTimeline {
+  return evolve(state, e as StoredEvent);
+}
+
+/**
+ * evolveStories on a ReplayEvent (as foldEvent: it reads no metadata): the
+ * fold of a merge family's events into a set of story states, the one the
+ * projector and the rebuild use.
+ */
+export function foldStories(states: Map<string, StoryTimeline>, e: ReplayEvent): StoriesFold {
+  return evolveStories(states, e as StoredEvent);
 }
 
 /**
@@ -40,7 +69,7 @@ export interface ReplayResult {
  * rows after the hole are not a prefix.
  * @param afterStreamPosition stream position just before events[0] (0 = events start the stream; a snapshot's position otherwise).
  */
-export function prefixLength(events: readonly StoredEvent[], bound: ReplayBound, afterStreamPosition?: number): number {
+export function prefixLength(events: readonly ReplayEvent[], bound: ReplayBound, afterStreamPosition?: number): number {
   let n = 0;
   let prev = afterStreamPosition;
   while (n < events.length && withinBound(events[n], bound)) {
@@ -75,7 +104,7 @@ export function snapshotServes(s: ReplaySnapshot, bound: ReplayBound): boolean {
  * Replay a story: fold the stream's events within `bound` with the same
  * `evolve` the projector uses (so the answer is the computation the live
  * read model did at that point), then list the timeline.
- * @param events the story stream in stream-position order (upcast, as PgEventLog.readStream returns them);
+ * @param events the story stream in stream-position order (upcast, as PgEventLog.readStream or AuditQueries.replayEvents return them);
  *   with `from`, the events AFTER the snapshot's stream position.
  * @param from a snapshot (snapshotServes must hold for `bound`); its state is never mutated (cloned
  *   when events are folded on top; shared, read-only, when none are).
@@ -86,7 +115,7 @@ export function snapshotServes(s: ReplaySnapshot, bound: ReplayBound): boolean {
  */
 export function replayStory(
   storyId: string,
-  events: readonly StoredEvent[],
+  events: readonly ReplayEvent[],
   bound: ReplayBound = { kind: 'head' },
   from?: ReplaySnapshot,
   merged?: ReadonlyMap<string, StoryTimeline>,
@@ -97,7 +126,7 @@ export function replayStory(
   let maxGlobal = from ? BigInt(from.maxGlobalPosition) : 0n;
   for (let i = 0; i < n; i++) {
     const e = events[i];
-    state = evolve(state, e);
+    state = foldEvent(state, e);
     if (merged) absorbMerged(state, e, merged);
     if (maxRecordedAt === null || e.recordedAt > maxRecordedAt) maxRecordedAt = e.recordedAt;
     const g = BigInt(e.globalPosition);
@@ -109,18 +138,28 @@ export function replayStory(
     : from
       ? from.reflects
       : { globalPosition: '0', streamPosition: 0, recordedAt: null, eventCount: 0 };
+  const active: TimelineStatement[] = [];
+  for (const id in state.statements) if (state.statements[id].status === 'active') active.push(state.statements[id]);
+  const ordered = timelineOrder(active);
+  const incoming = incomingRelations(ordered);
+  const line = (s: TimelineStatement): TimelineEntry => ({ ...s, incoming: incoming.get(s.statementId) ?? [] });
+  let entries: TimelineEntry[] | undefined;
   return {
     storyId,
     state,
-    entries: timelineEntries(state),
+    ordered,
+    line,
+    get entries() {
+      return (entries ??= ordered.map(line));
+    },
     reflects: { requested: describeBound(bound), ...reflects },
     snapshot: { state, reflects, maxRecordedAt, maxGlobalPosition: String(maxGlobal) },
   };
 }
 
 /** When `e` is a StoriesMerged on `state`'s (the survivor's) stream: absorb copies of the merged stories' given states. */
-export function absorbMerged(state: StoryTimeline, e: StoredEvent, merged: ReadonlyMap<string, StoryTimeline>): void {
-  const m = e as StoredEvent<TimelineEvent>;
+export function absorbMerged(state: StoryTimeline, e: ReplayEvent, merged: ReadonlyMap<string, StoryTimeline>): void {
+  const m = e as ReplayEvent<TimelineEvent>;
   if (m.type !== 'StoriesMerged' || m.data.survivorStoryId !== state.storyId) return;
   for (const id of m.data.mergedStoryIds) {
     const st = merged.get(id);
@@ -133,10 +172,10 @@ export function absorbMerged(state: StoryTimeline, e: StoredEvent, merged: Reado
  * stream (its StoriesMerged events): the streams an as-of replay must also
  * replay, to the same bound, and pass to replayStory as `merged`.
  */
-export function mergedStoriesIn(storyId: string, events: readonly StoredEvent[], n = events.length): string[] {
+export function mergedStoriesIn(storyId: string, events: readonly ReplayEvent[], n = events.length): string[] {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const e = events[i] as StoredEvent<TimelineEvent>;
+    const e = events[i] as ReplayEvent<TimelineEvent>;
     if (e.type === 'StoriesMerged' && e.data.survivorStoryId === storyId) for (const id of e.data.mergedStoryIds) if (!ids.includes(id)) ids.push(id);
   }
   return ids;
@@ -153,14 +192,15 @@ export function replaySummary(r: ReplayResult): {
   updatedAt: string | null;
   lastGlobalPosition: string;
 } {
-  const keys = r.entries.map((e) => e.saidAt?.from ?? e.saidAt?.to ?? e.itemDay).sort();
+  // `ordered` is sorted by saidAtSortKey first: its ends hold the smallest and largest key.
+  const o = r.ordered;
   return {
     storyId: r.storyId,
     title: r.state.title,
     itemCount: Object.values(r.state.items).filter((i) => i.pubstatus === 'usable').length,
-    statementCount: r.entries.length,
-    firstSaid: keys[0] ?? null,
-    lastSaid: keys[keys.length - 1] ?? null,
+    statementCount: o.length,
+    firstSaid: o.length ? saidAtSortKey(o[0]) : null,
+    lastSaid: o.length ? saidAtSortKey(o[o.length - 1]) : null,
     updatedAt: r.reflects.recordedAt,
     lastGlobalPosition: r.reflects.globalPosition,
   };

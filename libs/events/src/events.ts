@@ -164,6 +164,18 @@ export type StoredEvent<E extends TimelineEvent = TimelineEvent> = NewEvent<E> &
   readonly prevHash: string;
 };
 
+/** Fields of a StoredEvent no fold reads: left in Postgres by replay reads. */
+export type UnfoldedFields = 'metadata' | 'transactionId' | 'hash' | 'prevHash';
+
+/**
+ * A stored event without what no fold reads (metadata, transaction id, chain
+ * hashes): what evolve, as-of replay, diffs and histories need, as
+ * AuditQueries.replayEvents returns it. A StoredEvent is one. Replay reads
+ * also leave the item text in Postgres: these are not hashable, never verify
+ * chains with them.
+ */
+export type ReplayEvent<E extends TimelineEvent = TimelineEvent> = E extends TimelineEvent ? Omit<StoredEvent<E>, UnfoldedFields> : never;
+
 const NewEventBase = z.object({
   eventId: z.string().uuid(),
   streamId: z.string().min(1).max(300),

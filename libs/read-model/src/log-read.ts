@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { EventSchemas, EventType, InvalidEventError, StoredEvent, upcast, validateNewEvent } from '@timeline/events';
+import { EventSchemas, EventType, InvalidEventError, ReplayEvent, StoredEvent, upcast, validateNewEvent } from '@timeline/events';
 import { assertCheckpoint, Checkpoint, quoteSchema } from '@timeline/event-log';
 
 /** A stored row of the events table, as the projection reads it (array row mode: no per-row key objects). */
@@ -49,6 +49,57 @@ export function decodeStoredRow(r: StoredRow): StoredEvent {
     if (err instanceof InvalidEventError) throw new InvalidEventError(msg, err.path);
     throw new Error(msg);
   }
+}
+
+/** One row of the replay read, array row mode; `metadata` is set only for rows to upcast (null otherwise). */
+export type ReplayRow = [globalPosition: string, eventId: string, streamPosition: number, type: string, schemaVersion: number, data: unknown, metadataIfOld: unknown, recordedAt: string];
+
+/** Current schema version of every event type (`{"WireItemRecorded":1,...}`), the jsonb parameter of replayRowColumns; read at each call, as decodeStoredRow reads EventSchemas. */
+export const currentVersionsJson = (): string => JSON.stringify(Object.fromEntries(Object.entries(EventSchemas).map(([t, s]) => [t, s.version])));
+
+/**
+ * The columns of a ReplayRow, from the events table aliased `e`; `$versions`
+ * is the placeholder of currentVersionsJson() (jsonb). What a fold does not
+ * need stays in Postgres: the item text (jsonb → text is the server's main
+ * cost of the read) and the metadata of rows already at their type's current
+ * version (older rows get it: upcasting validates the whole event).
+ * @param itemText keep the item text (a rebuild writes it to rm_item_versions).
+ */
+export const replayRowColumns = (versions: string, itemText = false) => `e.global_position::text, e.event_id::text, e.stream_position, e.type, e.schema_version,
+  ${itemText ? 'e.data' : `CASE WHEN e.type = 'WireItemRecorded' THEN e.data #- '{item,body_text}' ELSE e.data END`},
+  CASE WHEN e.schema_version = (${versions}::jsonb ->> e.type)::int THEN NULL ELSE e.metadata END,
+  to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * Turn a replay row into a ReplayEvent (@timeline/events): as
+ * decodeStoredRow (current-version rows as stored; older ones upcast and
+ * validated, with their metadata, which is then dropped), without the
+ * UnfoldedFields. The item text of a WireItemRecorded is absent (upcast
+ * rows: the schema's default, empty).
+ * @param streamId the stream the rows were read from (not read per row).
+ * @throws as decodeStoredRow.
+ */
+export function decodeReplayRow(streamId: string, r: ReplayRow): ReplayEvent {
+  const [globalPosition, eventId, streamPosition, type, schemaVersion, data, metadata, recordedAt] = r;
+  if (metadata === null) return { eventId, streamId, type, schemaVersion, data, streamPosition, globalPosition, recordedAt } as ReplayEvent;
+  const e = decodeStoredRow([globalPosition, '', eventId, streamId, streamPosition, type, schemaVersion, data, metadata, recordedAt, '', '']);
+  return { eventId, streamId, type: e.type, schemaVersion: e.schemaVersion, data: e.data, streamPosition, globalPosition, recordedAt } as ReplayEvent;
+}
+
+/** A rebuild's row: a ReplayRow (with the item text), then the stream id and transaction id. */
+export type RebuildRow = [...ReplayRow, streamId: string, transactionId: string];
+
+/** The columns of a RebuildRow (events aliased `e`; `versions` as replayRowColumns). */
+export const rebuildRowColumns = (versions: string) => `${replayRowColumns(versions, true)}, e.stream_id, e.transaction_id::text`;
+
+/** A ReplayEvent with its transaction id (the rebuild orders item events across chunks by it). */
+export type RebuildEvent = ReplayEvent & { readonly transactionId: string };
+
+/** Decode a RebuildRow as decodeReplayRow does. @throws as decodeStoredRow. */
+export function decodeRebuildRow(r: RebuildRow): RebuildEvent {
+  const e = decodeReplayRow(r[8], r as unknown as ReplayRow) as ReplayEvent & { transactionId: string };
+  e.transactionId = r[9];
+  return e;
 }
 
 /**

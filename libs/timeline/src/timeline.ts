@@ -369,23 +369,45 @@ export function timelineEntries(state: StoryTimeline): TimelineEntry[] {
  * answers are the same computation.
  */
 export function withIncoming(statements: TimelineStatement[]): TimelineEntry[] {
-  // Sort keys computed once per statement, not once per comparison (same order as compareStatements).
+  const ordered = timelineOrder(statements);
+  const incoming = incomingRelations(ordered);
+  const out = new Array<TimelineEntry>(ordered.length);
+  for (let i = 0; i < ordered.length; i++) {
+    const s = ordered[i];
+    out[i] = { ...s, incoming: incoming.get(s.statementId) ?? [] };
+  }
+  return out;
+}
+
+/**
+ * Statements in timeline order (compareStatements), as a new array; the
+ * statements themselves are not copied. Sort keys are computed once per
+ * statement, not once per comparison.
+ */
+export function timelineOrder<S extends TimelineStatement>(statements: readonly S[]): S[] {
   const keyed = statements.map((s) => ({ s, k: saidAtSortKey(s) }));
   keyed.sort((a, b) => (a.k !== b.k ? (a.k < b.k ? -1 : 1) : compareStatements(a.s, b.s)));
+  const out = new Array<S>(keyed.length);
+  for (let i = 0; i < keyed.length; i++) out[i] = keyed[i].s;
+  return out;
+}
+
+/**
+ * The relations pointing at each statement, keyed by target statement id,
+ * each list in the order of `ordered` (timeline order, as withIncoming lists
+ * `incoming`). Targets outside `ordered` are keys too (callers look up the
+ * statements they show).
+ */
+export function incomingRelations(ordered: readonly TimelineStatement[]): Map<string, TimelineEntry['incoming']> {
   const incoming = new Map<string, TimelineEntry['incoming']>();
-  for (const { s } of keyed) {
+  for (const s of ordered) {
     for (const r of s.relations) {
       const list = incoming.get(r.target);
       if (list) list.push({ type: r.type, source: s.statementId });
       else incoming.set(r.target, [{ type: r.type, source: s.statementId }]);
     }
   }
-  const out = new Array<TimelineEntry>(keyed.length);
-  for (let i = 0; i < keyed.length; i++) {
-    const s = keyed[i].s;
-    out[i] = { ...s, incoming: incoming.get(s.statementId) ?? [] };
-  }
-  return out;
+  return incoming;
 }
 
 /** Total order of statements on a timeline (said_at, item day, item uri, first mention offset, id). */
