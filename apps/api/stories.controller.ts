@@ -14,9 +14,11 @@ import { BAD_REQUEST_EXAMPLE, CONTRADICTIONS_EXAMPLE, STORIES_EXAMPLE, TIMELINE_
 import { badParam, parseCursor, parseDayRange, parseLimit, parseSearch, parseTimelineFilter, single, uuidParam } from './query-params';
 import { STORY_EVENTS, StoryEvents } from './story-events';
 import { TimelineReader } from './timeline.reader';
+import { LiveHeads } from './live-heads';
 
 export const QUERIES = Symbol('ReadModelQueries');
 export const TIMELINE_READER = Symbol('TimelineReader');
+export const LIVE_HEADS = Symbol('LiveHeads');
 
 /** Default and largest page of GET /stories/:id/timeline (statements). */
 export const TIMELINE_PAGE = { default: 100, max: 1000 } as const;
@@ -51,6 +53,7 @@ export class StoriesController {
     @Inject(QUERIES) private readonly q: ReadModelQueries,
     @Inject(TIMELINE_READER) private readonly reader: TimelineReader,
     @Inject(STORY_EVENTS) private readonly events: StoryEvents,
+    @Inject(LIVE_HEADS) private readonly heads: LiveHeads,
     @Optional() @Inject(AUDIT) private readonly audit?: AuditService,
   ) {}
 
@@ -143,7 +146,7 @@ export class StoriesController {
       return;
     }
     // dead letters do not move the story's position: they are part of the ETag and the answer
-    const head = await this.q.liveHead(id);
+    const head = await this.heads.get(id);
     if (head === null) throw new NotFoundException(`no story ${id}`);
     const { position: current, missingEvents } = head;
     const key = { ...filter, limit, cursor: cursorText ?? null, missing: missingEvents.map((m) => m.deadLetterId) };
@@ -156,11 +159,11 @@ export class StoriesController {
         return;
       }
     }
-    const a = await this.reader.answer(id, current, key, { filter, limit, after });
+    const a = await this.reader.answer(id, current, key, { filter, limit, after }, missingEvents);
     if (!a) throw new NotFoundException(`no story ${id}`);
     res.setHeader('ETag', a.etag);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.status(200).end(Buffer.concat([Buffer.from(`{"missingEvents":${JSON.stringify(missingEvents)},`), a.body.subarray(1)]));
+    res.status(200).end(a.body);
   }
 
   private async replay(id: string, asOf: string | undefined, position: string | undefined, filter: TimelineFilter, limit: number, after: TimelineCursor | undefined) {
