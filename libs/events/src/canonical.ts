@@ -72,6 +72,27 @@ export function chainHash(prevHash: string, e: HashedFields): string {
   return createHash('sha256').update(prevHash).update(body).digest('hex');
 }
 
+/**
+ * {@link chainHash} from the canonical JSON of `data` and `metadata` made by
+ * the caller (`canonicalJson(data)`, `canonicalJson(metadata)`, both
+ * defined), so a caller that also needs that text builds it once (the
+ * append sends the same text as the stored jsonb). Same result as
+ * chainHash for the same fields: the body is assembled in canonical key
+ * order (data, eventId, metadata, recordedAt, schemaVersion, streamId,
+ * streamPosition, type).
+ */
+export function chainHashOfCanonical(
+  prevHash: string,
+  e: Omit<HashedFields, 'data' | 'metadata'>,
+  dataJson: string,
+  metadataJson: string,
+): string {
+  const body =
+    `{"data":${dataJson},"eventId":${JSON.stringify(e.eventId)},"metadata":${metadataJson},"recordedAt":${JSON.stringify(e.recordedAt)},` +
+    `"schemaVersion":${JSON.stringify(e.schemaVersion)},"streamId":${JSON.stringify(e.streamId)},"streamPosition":${JSON.stringify(e.streamPosition)},"type":${JSON.stringify(e.type)}}`;
+  return createHash('sha256').update(prevHash).update(body).digest('hex');
+}
+
 /** sha256 hex of the canonical JSON of a value. */
 export function sha256Canonical(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
