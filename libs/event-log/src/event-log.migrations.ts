@@ -13,11 +13,12 @@ import { DEAD_LETTERS_MIGRATION } from './dead-letters';
  * - if any stream's head (position, hash; a missing head = 0 and the genesis
  *   hash) differs from what the caller chained from, returns every stream's
  *   actual head as rows `('head', stream, position, hash)` and writes nothing;
- * - if any of the event ids is already in the log, returns `('dup', id)` rows
- *   and writes nothing (the caller takes the path that reports duplicates);
  * - otherwise inserts the events (global positions in batch order) and moves
  *   the heads to the given final positions and hashes, returning
- *   `('event', event_id, global_position)` per event.
+ *   `('event', event_id, global_position)` per event. An event id already in
+ *   the log fails the statement with a unique violation on event_id (nothing
+ *   written; the caller then takes the path that reports duplicates): no
+ *   separate lookup of the ids, the unique index checks them as it inserts.
  * `batch` rows: {o (batch order), i, s, p, t, v, d, m, ph, h} as the
  * events INSERT of the other path takes them. Function-local search_path =
  * the migrated schema (SET search_path FROM CURRENT).
@@ -28,7 +29,7 @@ export const APPEND_FUNCTION_MIGRATION: Migration = {
   sql: `
 CREATE FUNCTION append_events(
   lock_prefix text, streams text[], expected_positions int[], expected_hashes text[],
-  ids uuid[], batch jsonb, final_positions int[], final_hashes text[], recorded timestamptz)
+  batch jsonb, final_positions int[], final_hashes text[], recorded timestamptz)
 RETURNS TABLE (kind text, key text, pos bigint, hash text)
 LANGUAGE plpgsql
 SET search_path FROM CURRENT
@@ -44,10 +45,6 @@ BEGIN
     RETURN QUERY
       SELECT 'head'::text, u.s, coalesce(h.position, 0)::bigint, coalesce(h.hash, repeat('0', 64))
       FROM unnest(streams) AS u(s) LEFT JOIN stream_heads h ON h.stream_id = u.s;
-    RETURN;
-  END IF;
-  IF EXISTS (SELECT 1 FROM events e WHERE e.event_id = ANY(ids)) THEN
-    RETURN QUERY SELECT 'dup'::text, e.event_id::text, e.global_position, NULL::text FROM events e WHERE e.event_id = ANY(ids);
     RETURN;
   END IF;
   RETURN QUERY
@@ -70,6 +67,20 @@ $fn$;
 };
 
 /**
+ * Migration 12: drop `events_recorded_at_idx`. No query reads the log by
+ * recorded_at alone: as-of reads (PgEventLog.readStream, libs/read-model
+ * AuditQueries) bound recorded_at within ONE stream, which the
+ * (stream_id, stream_position) index serves, and the health check's oldest
+ * unapplied event is a range of the (transaction_id, global_position) index.
+ * The index cost every append an insert into it (and its WAL).
+ */
+export const DROP_RECORDED_AT_INDEX_MIGRATION: Migration = {
+  id: 12,
+  name: 'event log: drop the unused recorded_at index',
+  sql: `DROP INDEX IF EXISTS events_recorded_at_idx;`,
+};
+
+/**
  * Migrations of the event log (ids 1-99; the read model uses 100+).
  * Table names are unqualified: runMigrations sets the search_path.
  *
@@ -82,6 +93,7 @@ $fn$;
  *   makes deleting a stream's newest events detectable.
  * - `checkpoints`: per projection, the last processed `(transaction_id, global_position)`.
  * - 11: `append_events`, the one-round-trip append (see APPEND_FUNCTION_MIGRATION).
+ * - 12: drop the recorded_at index, which no query uses (DROP_RECORDED_AT_INDEX_MIGRATION).
  */
 export const EVENT_LOG_MIGRATIONS: readonly Migration[] = [
   {
@@ -123,4 +135,5 @@ CREATE TABLE checkpoints (
   },
   DEAD_LETTERS_MIGRATION,
   APPEND_FUNCTION_MIGRATION,
+  DROP_RECORDED_AT_INDEX_MIGRATION,
 ];

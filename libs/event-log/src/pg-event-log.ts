@@ -260,7 +260,8 @@ export class PgEventLog {
    * first, expected versions checked against the heads the chain was
    * computed from, which are verified to be the locked ones.
    * @returns null when the three-round-trip path must decide: an event id
-   *   already in the log (duplicates to report), an expected version that
+   *   already in the log (a unique violation on event_id, nothing written:
+   *   duplicates to report), an expected version that
    *   does not match the guessed head, or heads that moved twice under us.
    */
   private async appendInOneStatement(events: NewEvent[], expected: Record<string, ExpectedVersion>): Promise<AppendResult | null> {
@@ -281,22 +282,27 @@ export class PgEventLog {
       const heads = new Map(start);
       const { json, positions } = chainBatch(fresh, heads, recordedAt);
       // unnamed statement: the embedded server (one shared session) allows no named prepared statements
-      const r = await this.pool.query<{ kind: string; key: string; pos: string; hash: string | null }>(
-        `SELECT kind, key, pos::text AS pos, hash FROM ${quoteSchema(this.schema)}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          this.schema,
-          streams,
-          streams.map((s) => start.get(s)!.position),
-          streams.map((s) => start.get(s)!.hash),
-          fresh.map((e) => e.eventId),
-          json,
-          streams.map((s) => heads.get(s)!.position),
-          streams.map((s) => heads.get(s)!.hash),
-          recordedAt,
-        ],
-      );
+      let r: { rows: Array<{ kind: string; key: string; pos: string; hash: string | null }> };
+      try {
+        r = await this.pool.query(
+          `SELECT kind, key, pos::text AS pos, hash FROM ${quoteSchema(this.schema)}.append_events($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            this.schema,
+            streams,
+            streams.map((s) => start.get(s)!.position),
+            streams.map((s) => start.get(s)!.hash),
+            json,
+            streams.map((s) => heads.get(s)!.position),
+            streams.map((s) => heads.get(s)!.hash),
+            recordedAt,
+          ],
+        );
+      } catch (err) {
+        // an id already in the log (a redelivery: duplicates to report) or a concurrent writer's: nothing was written
+        if (isEventIdRace(err)) return null;
+        throw err;
+      }
       const kind = r.rows[0]?.kind;
-      if (kind === 'dup') return null;
       if (kind === 'head') {
         this.rememberHeads(r.rows.map((x) => [x.key, { position: Number(x.pos), hash: x.hash! }] as [string, Head]));
         continue;
