@@ -1,4 +1,5 @@
-import { canonicalJson, chainHash, chainHashOfCanonical, GENESIS_HASH } from './canonical';
+import { createHash } from 'node:crypto';
+import { canonicalJson, chainHash, chainHashOfCanonical, GENESIS_HASH, sha256Canonical } from './canonical';
 
 /** The first implementation (arrays + join), kept as the reference the fast one must equal byte for byte. */
 function reference(value: unknown): string {
@@ -52,5 +53,12 @@ describe('canonicalJson', () => {
     const prev = 'ab'.repeat(32);
     expect(chainHashOfCanonical(prev, rest, canonicalJson(data), canonicalJson(metadata))).toBe(chainHash(prev, fields));
     expect(chainHashOfCanonical(GENESIS_HASH, { ...rest, streamPosition: 1 }, '{}', '{}')).toBe(chainHash(GENESIS_HASH, { ...fields, streamPosition: 1, data: {}, metadata: {} }));
+  });
+
+  it('chain hash = sha256 hex of prevHash followed by the canonical JSON (the stored chain format, whatever hashing API computes it)', () => {
+    const fields = { eventId: 'e', streamId: 's', streamPosition: 1, type: 'T', schemaVersion: 1, data: { b: 'é', a: 1 }, metadata: {}, recordedAt: '2026-01-01T00:00:00.000Z' };
+    const prev = 'cd'.repeat(32);
+    expect(chainHash(prev, fields)).toBe(createHash('sha256').update(prev).update(canonicalJson(fields)).digest('hex'));
+    expect(sha256Canonical(fields.data)).toBe(createHash('sha256').update('{"a":1,"b":"é"}').digest('hex'));
   });
 });
