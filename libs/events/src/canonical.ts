@@ -16,9 +16,10 @@ const sha256Hex: (text: string) => string =
  * not depend on key order (in the spirit of RFC 8785, JSON Canonicalization
  * Scheme, without its number reformatting: our events hold only integers).
  *
- * Written with string concatenation and no intermediate arrays: it runs for
- * every appended event (the chain hash), and was the append path's top
- * client-side cost in its CPU profile (BENCHMARKS.md, append).
+ * Written with string concatenation and no intermediate arrays, keys sorted
+ * only when they are not in order already, member names quoted once: it
+ * runs for every appended event (the chain hash), and was the append path's
+ * top client-side cost in its CPU profile (BENCHMARKS.md, append).
  */
 export function canonicalJson(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -35,18 +36,35 @@ export function canonicalJson(value: unknown): string {
     return out + ']';
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
+  const keys = Object.keys(obj);
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      sorted = false;
+      break;
+    }
+  }
+  if (!sorted) keys.sort();
   let out = '{';
   let first = true;
   for (let i = 0; i < keys.length; i++) {
-    const v = obj[keys[i]];
+    const k = keys[i];
+    const v = obj[k];
     if (v === undefined) continue;
-    if (!first) out += ',';
+    let quoted = QUOTED_KEYS.get(k);
+    if (quoted === undefined) {
+      quoted = JSON.stringify(k) + ':';
+      if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(k, quoted);
+    }
+    out += (first ? quoted : ',' + quoted) + canonicalJson(v);
     first = false;
-    out += JSON.stringify(keys[i]) + ':' + canonicalJson(v);
   }
   return out + '}';
 }
+
+/** `"key":` of the member names seen (events reuse a few dozen), bounded. */
+const QUOTED_KEYS = new Map<string, string>();
+const MAX_QUOTED_KEYS = 10_000;
 
 /** Hash of the empty chain: the prevHash of a stream's first event (64 zeros). */
 export const GENESIS_HASH = '0'.repeat(64);
