@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuditQueries, ReadModelQueries } from '@timeline/read-model';
-import { StoriesController, QUERIES, TIMELINE_READER } from './stories.controller';
+import { StoriesController, LIVE_HEADS, QUERIES, TIMELINE_READER } from './stories.controller';
+import { LiveHeads } from './live-heads';
 import { SpeakersController } from './speakers.controller';
 import { STORY_EVENTS, StoryEvents, StoryEventsOptions } from './story-events';
 import { TimelineReader } from './timeline.reader';
@@ -32,6 +33,7 @@ export class ApiModule {
       providers: [
         { provide: QUERIES, useValue: queries },
         { provide: TIMELINE_READER, useValue: new TimelineReader(queries) },
+        { provide: LIVE_HEADS, useValue: new LiveHeads((ids) => queries.liveHeads(ids)) },
         { provide: STORY_EVENTS, useFactory: () => new StoryEvents((ids) => queries.storyHeads(ids), events) },
         { provide: HEALTH_DEPS, useValue: health },
         { provide: AUDIT, useValue: new AuditService(health.log, new AuditQueries(health.pool, health.log.schema)) },

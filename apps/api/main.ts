@@ -9,6 +9,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { addApiKeySecurity, authOptions, installShutdown, logLevels, openDatabase } from '@timeline/runtime';
 import { ApiModule } from './api.module';
 import { serveWebPage } from './web-page';
+import { liveTimelineFastPath } from './live-timeline';
+import { LIVE_HEADS, TIMELINE_READER } from './stories.controller';
 
 /**
  * Start the read API (HTTP, API_PORT, default 3000): the timeline page at /
@@ -39,6 +41,8 @@ export async function startApi(cfg: TimelineConfig = loadConfig(), port = cfg.ap
   );
   SwaggerModule.setup('docs', app, doc);
   serveWebPage(app);
+  // the plain live timeline read answered before the Nest routes (anything else goes on to them)
+  app.use(liveTimelineFastPath({ heads: app.get(LIVE_HEADS), reader: app.get(TIMELINE_READER) }, auth));
   await app.listen(port, cfg.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {

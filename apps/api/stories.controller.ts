@@ -7,19 +7,21 @@ import { RequireScope } from '@timeline/runtime';
 import { BoundError, positionBound, ReplayPoint, timeBound } from '@timeline/audit';
 import { Medium, RelationType, StatementKind } from '@timeline/events';
 import {
-  conflictPairs, ConflictPair, encodeCursor, isTimelineCursor, ReadModelQueries, StoriesCursor, StorySummary, TimelineCursor, TimelineFilter, TimelineLine,
+  conflictPairs, ConflictPair, encodeCursor, pageTimeline, ReadModelQueries, StoriesCursor, StorySummary, TimelineCursor, TimelineFilter, TimelineLine,
 } from '@timeline/read-model';
 import { AUDIT, AuditService, rethrowHttp } from './audit.service';
 import { BAD_REQUEST_EXAMPLE, CONTRADICTIONS_EXAMPLE, STORIES_EXAMPLE, TIMELINE_EXAMPLE } from './openapi.examples';
-import { badParam, parseCursor, parseDayRange, parseLimit, parseSearch, parseTimelineFilter, single, uuidParam } from './query-params';
+import { badParam, parseCursor, parseDayRange, parseLimit, parseSearch, single, uuidParam } from './query-params';
 import { STORY_EVENTS, StoryEvents } from './story-events';
 import { TimelineReader } from './timeline.reader';
+import { LiveHeads } from './live-heads';
+import { parseTimelinePage, TIMELINE_PAGE, writeLiveTimeline } from './live-timeline';
 
 export const QUERIES = Symbol('ReadModelQueries');
 export const TIMELINE_READER = Symbol('TimelineReader');
+export const LIVE_HEADS = Symbol('LiveHeads');
 
-/** Default and largest page of GET /stories/:id/timeline (statements). */
-export const TIMELINE_PAGE = { default: 100, max: 1000 } as const;
+export { TIMELINE_PAGE } from './live-timeline';
 /** Default and largest page of GET /stories (stories). */
 export const STORIES_PAGE = { default: 100, max: 1000 } as const;
 
@@ -72,6 +74,7 @@ export class StoriesController {
     @Inject(QUERIES) private readonly q: ReadModelQueries,
     @Inject(TIMELINE_READER) private readonly reader: TimelineReader,
     @Inject(STORY_EVENTS) private readonly events: StoryEvents,
+    @Inject(LIVE_HEADS) private readonly heads: LiveHeads,
     @Optional() @Inject(AUDIT) private readonly audit?: AuditService,
   ) {}
 
@@ -158,41 +161,19 @@ export class StoriesController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const filter = parseTimelineFilter(query);
-    const limit = parseLimit(query.limit, TIMELINE_PAGE.default, TIMELINE_PAGE.max);
-    const cursorText = single('cursor', query.cursor);
-    const after = parseCursor(query.cursor, 'timeline', isTimelineCursor);
+    const page = parseTimelinePage(query);
     const asOf = single('asOf', query.asOf);
     const position = single('position', query.position);
     if (asOf !== undefined || position !== undefined) {
-      const r = await this.replay(id, asOf, position, filter, limit, after);
+      const r = await this.replay(id, asOf, position, page.filter, page.limit, page.after);
       if (r.mergedInto) redirectToSurvivor(req, res, id, r.mergedInto);
       else res.json(r);
       return;
     }
-    // dead letters do not move the story's position: they are part of the ETag and the answer
-    const head = await this.q.liveHead(id);
-    if (head === null) throw new NotFoundException(`no story ${id}`);
-    if (head.mergedInto) {
-      redirectToSurvivor(req, res, id, (await this.q.mergedInto(id)) ?? head.mergedInto);
-      return;
-    }
-    const { position: current, missingEvents } = head;
-    const key = { ...filter, limit, cursor: cursorText ?? null, missing: missingEvents.map((m) => m.deadLetterId) };
-    res.setHeader('Cache-Control', 'no-cache');
-    if (ifNoneMatch) {
-      const etag = TimelineReader.etag(current, key);
-      if (TimelineReader.matches(ifNoneMatch, etag)) {
-        res.setHeader('ETag', etag);
-        res.status(304).end();
-        return;
-      }
-    }
-    const a = await this.reader.answer(id, current, key, { filter, limit, after });
-    if (!a) throw new NotFoundException(`no story ${id}`);
-    res.setHeader('ETag', a.etag);
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.status(200).end(Buffer.concat([Buffer.from(`{"missingEvents":${JSON.stringify(missingEvents)},`), a.body.subarray(1)]));
+    // the same answer as the fast path in front of the Nest routes (live-timeline.ts) gives
+    const served = await writeLiveTimeline({ heads: this.heads, reader: this.reader }, id, page, ifNoneMatch, res);
+    if (served === false) throw new NotFoundException(`no story ${id}`);
+    if (served !== true) redirectToSurvivor(req, res, id, (await this.q.mergedInto(id)) ?? served.mergedInto);
   }
 
   private async replay(id: string, asOf: string | undefined, position: string | undefined, filter: TimelineFilter, limit: number, after: TimelineCursor | undefined) {

@@ -22,7 +22,8 @@ interface CachedTimeline {
  * the projector applies an event to it, which moves the story's
  * `last_global_position`. So each request costs one primary-key lookup of
  * that position (for live timelines with its missing events:
- * ReadModelQueries.liveHead); the sorted lines (with incoming relations) and each line's
+ * ReadModelQueries.liveHeads, coalesced across concurrent requests by
+ * LiveHeads); the sorted lines (with incoming relations) and each line's
  * JSON are kept per story and rebuilt only when the position moved; a page
  * is the concatenation of its lines' JSON (no parse, no stringify of the
  * whole document). Memory: stories are charged 3× the length of their
@@ -122,9 +123,13 @@ export class TimelineReader {
   }
 
   /**
-   * The live answer for a query at `position` (rendered once per story
-   * position and query; at most 1,000 answers and maxBytes / 4 bytes kept).
-   * `key` is the normalized query (filters, limit, cursor text).
+   * The live answer for a query at `position`, the whole body as sent:
+   * `{ missingEvents, story, statements, reflects, nextCursor }` (rendered
+   * once per story position and query; at most 1,000 answers and
+   * maxBytes / 4 bytes kept, so a repeated request costs a map lookup).
+   * `key` is the normalized query (filters, limit, cursor text) and must
+   * name the `missingEvents` (their dead-letter ids), which do not move the
+   * story's position.
    * @returns null when the story does not exist.
    */
   async answer(
@@ -132,13 +137,14 @@ export class TimelineReader {
     position: string,
     key: Record<string, unknown>,
     page: { filter: TimelineFilter; limit: number; after?: TimelineCursor },
+    missingEvents: readonly unknown[] = [],
   ): Promise<{ etag: string; body: Buffer } | null> {
     const k = `${storyId}|${JSON.stringify(Object.keys(key).sort().map((x) => [x, key[x]]))}`;
     const hit = this.answers.get(k);
     if (hit && hit.position === position) return hit;
     const t = await this.timeline(storyId, position);
     if (!t) return null;
-    const a = { position: t.position, etag: TimelineReader.etag(t.position, key), body: Buffer.from(this.render(t, page.filter, page.limit, page.after)) };
+    const a = { position: t.position, etag: TimelineReader.etag(t.position, key), body: Buffer.from(`{"missingEvents":${JSON.stringify(missingEvents)},${this.render(t, page.filter, page.limit, page.after).slice(1)}`) };
     if (hit) {
       this.answers.delete(k);
       this.answerBytes -= hit.body.length;

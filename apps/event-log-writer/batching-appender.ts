@@ -23,7 +23,13 @@ export class BatchingAppender {
 
   constructor(
     private readonly log: PgEventLog,
-    private readonly opts: { maxMessages: number; waitMs: number; onCommitted?: (r: AppendResult) => void },
+    private readonly opts: {
+      maxMessages: number;
+      waitMs: number;
+      onCommitted?: (r: AppendResult) => void;
+      /** Every event handed to append() is already validateNewEvent's output (the writer's controller): PgEventLog skips re-validating. */
+      validated?: boolean;
+    },
   ) {}
 
   /** Append one message's events; resolves with their per-event results after COMMIT. */
@@ -58,7 +64,7 @@ export class BatchingAppender {
     if (this.pending.length) this.flushSoon(0);
     if (batch.length === 0) return;
     try {
-      this.settle(batch, await this.log.append(batch.flatMap((p) => p.events)));
+      this.settle(batch, await this.log.append(batch.flatMap((p) => p.events), { validated: this.opts.validated }));
     } catch (err) {
       if (batch.length === 1 || !isDataError(err)) {
         for (const p of batch) p.reject(asPermanentIfData(err));
@@ -68,7 +74,7 @@ export class BatchingAppender {
       // alone so the poison one fails by itself and the others commit.
       for (const p of batch) {
         try {
-          this.settle([p], await this.log.append(p.events));
+          this.settle([p], await this.log.append(p.events, { validated: this.opts.validated }));
         } catch (single) {
           p.reject(asPermanentIfData(single));
         }

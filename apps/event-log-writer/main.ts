@@ -28,6 +28,7 @@ export async function startWriter(cfg: TimelineConfig = loadConfig()): Promise<{
   const appender = new BatchingAppender(db.log, {
     maxMessages: cfg.writerBatchMax,
     waitMs: cfg.writerBatchWaitMs,
+    validated: true, // WriterController validates every event (validateNewEvent) before it reaches the appender
     onCommitted: (r) => {
       if (r.appended > 0) {
         const last = r.events.reduce((m, e) => (BigInt(e.globalPosition) > BigInt(m) ? e.globalPosition : m), '0');

@@ -147,4 +147,52 @@ describe('PgEventLog.append (real Postgres)', () => {
     expect(await timed.readStream('story-unknown')).toEqual([]);
     await expect(timed.readStream(a.streamId, { asOf: 'yesterday' })).rejects.toThrow(/asOf/);
   });
+
+  describe('one-statement path (append_events) with a stale guess of the heads', () => {
+    it('two instances alternating on one stream: contiguous positions, a valid chain, no lost or doubled event', async () => {
+      const other = new PgEventLog(db.pool, { schema: db.schema, clock: () => fixed });
+      const evs = Array.from({ length: 6 }, (_, i) => sampleWireItemEvent('shared', `alt-${i}`));
+      for (let i = 0; i < evs.length; i++) {
+        const r = await (i % 2 === 0 ? log : other).append([evs[i]]);
+        expect(r.events[0]).toMatchObject({ status: 'appended', streamPosition: i + 1 });
+      }
+      const stream = await log.readStream(evs[0].streamId);
+      expect(stream.map((e) => e.streamPosition)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect((await log.verifyChains()).ok).toBe(true);
+    });
+
+    it('an expected version is checked against the real head, not the instance\'s stale guess', async () => {
+      const other = new PgEventLog(db.pool, { schema: db.schema, clock: () => fixed });
+      const a = sampleWireItemEvent('ev', 'a');
+      await log.append([a]); // log now guesses position 1
+      await other.append([sampleWireItemEvent('ev', 'b')]); // the stream moves to 2 behind log's back
+      await expect(log.append([sampleWireItemEvent('ev', 'c')], { expectedVersions: { [a.streamId]: 1 } })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      const r = await log.append([sampleWireItemEvent('ev', 'c')], { expectedVersions: { [a.streamId]: 2 } });
+      expect(r.events[0]).toMatchObject({ status: 'appended', streamPosition: 3 });
+      expect((await log.verifyChains()).ok).toBe(true);
+    });
+
+    it('a redelivered batch mixing logged and new events reports the logged ones duplicate and appends the rest', async () => {
+      const a = sampleWireItemEvent('dup', 'a');
+      const b = sampleWireItemEvent('dup', 'b');
+      const first = await log.append([a]);
+      const r = await log.append([a, b, b], { validated: true });
+      expect(r.events.map((e) => [e.status, e.streamPosition])).toEqual([['duplicate', 1], ['appended', 2], ['duplicate', 2]]);
+      expect(r.events[0].globalPosition).toBe(first.events[0].globalPosition);
+      expect((await log.verifyChains()).ok).toBe(true);
+    });
+
+    it('a stale guess (another instance moved the stream) is replaced by the locked head before chaining', async () => {
+      const a = sampleWireItemEvent('edit', 'a');
+      await log.append([a]);
+      const fresh = new PgEventLog(db.pool, { schema: db.schema, clock: () => fixed });
+      await fresh.append([sampleWireItemEvent('edit', 'b')]);
+      // log's guess (position 1) is stale; its next append must chain from position 2's hash
+      const r = await log.append([sampleWireItemEvent('edit', 'c')]);
+      expect(r.events[0].streamPosition).toBe(3);
+      const stream = await log.readStream(a.streamId);
+      expect(stream[2].prevHash).toBe(stream[1].hash);
+    });
+  });
 });
+

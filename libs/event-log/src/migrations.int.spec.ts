@@ -16,13 +16,13 @@ describe('runMigrations (real Postgres)', () => {
     const schema = `${db.schema}_new`;
     try {
       const r1 = await runMigrations(db.pool, EVENT_LOG_MIGRATIONS, { schema });
-      expect(r1).toEqual({ schema, applied: [1, 10], skipped: [] });
+      expect(r1).toEqual({ schema, applied: [1, 10, 11, 12], skipped: [] });
       const r2 = await runMigrations(db.pool, [...EVENT_LOG_MIGRATIONS, ...readModel], { schema });
-      expect(r2).toEqual({ schema, applied: [100, 101], skipped: [1, 10] });
+      expect(r2).toEqual({ schema, applied: [100, 101], skipped: [1, 10, 11, 12] });
       const r3 = await runMigrations(db.pool, readModel, { schema });
       expect(r3.applied).toEqual([]);
       const rows = await db.pool.query(`SELECT id, name FROM ${schema}.schema_migrations ORDER BY id`);
-      expect(rows.rows.map((r) => r.id)).toEqual([1, 10, 100, 101]);
+      expect(rows.rows.map((r) => r.id)).toEqual([1, 10, 11, 12, 100, 101]);
       const tables = await db.pool.query(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
         [schema],
@@ -41,9 +41,9 @@ describe('runMigrations (real Postgres)', () => {
     try {
       const reports = await Promise.all(pools.map((p) => runMigrations(p, [...EVENT_LOG_MIGRATIONS, ...readModel], { schema })));
       const applied = reports.flatMap((r) => r.applied).sort((a, b) => a - b);
-      expect(applied).toEqual([1, 10, 100, 101]);
+      expect(applied).toEqual([1, 10, 11, 12, 100, 101]);
       const rows = await db.pool.query(`SELECT count(*)::int AS n FROM ${schema}.schema_migrations`);
-      expect(rows.rows[0].n).toBe(4);
+      expect(rows.rows[0].n).toBe(6);
     } finally {
       await Promise.all(pools.map((p) => p.end()));
       await db.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -1,4 +1,5 @@
-import { canonicalJson, chainHash, GENESIS_HASH } from './canonical';
+import { createHash } from 'node:crypto';
+import { canonicalJson, chainHash, chainHashOfCanonical, GENESIS_HASH, sha256Canonical } from './canonical';
 
 /** The first implementation (arrays + join), kept as the reference the fast one must equal byte for byte. */
 function reference(value: unknown): string {
@@ -41,5 +42,23 @@ describe('canonicalJson', () => {
     const again = { ...fields, data: { b: [1, 2], a: 1 } };
     expect(chainHash(GENESIS_HASH, again)).toBe(chainHash(GENESIS_HASH, fields));
     expect(chainHash(GENESIS_HASH, fields)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('chainHashOfCanonical equals chainHash (the append builds data and metadata text once)', () => {
+    const fields = {
+      eventId: '0b8f3c1e-4c8e-4a53-9a55-6c1b2c1d8e01', streamId: 'story-é"1', streamPosition: 12, type: 'StatementRecorded', schemaVersion: 2,
+      data: { z: [1, { b: 'x\n"', a: null }], a: 'é' }, metadata: { correlationId: 'c', causationId: undefined }, recordedAt: '2026-01-01T00:00:00.000Z',
+    };
+    const { data, metadata, ...rest } = fields;
+    const prev = 'ab'.repeat(32);
+    expect(chainHashOfCanonical(prev, rest, canonicalJson(data), canonicalJson(metadata))).toBe(chainHash(prev, fields));
+    expect(chainHashOfCanonical(GENESIS_HASH, { ...rest, streamPosition: 1 }, '{}', '{}')).toBe(chainHash(GENESIS_HASH, { ...fields, streamPosition: 1, data: {}, metadata: {} }));
+  });
+
+  it('chain hash = sha256 hex of prevHash followed by the canonical JSON (the stored chain format, whatever hashing API computes it)', () => {
+    const fields = { eventId: 'e', streamId: 's', streamPosition: 1, type: 'T', schemaVersion: 1, data: { b: 'é', a: 1 }, metadata: {}, recordedAt: '2026-01-01T00:00:00.000Z' };
+    const prev = 'cd'.repeat(32);
+    expect(chainHash(prev, fields)).toBe(createHash('sha256').update(prev).update(canonicalJson(fields)).digest('hex'));
+    expect(sha256Canonical(fields.data)).toBe(createHash('sha256').update('{"a":1,"b":"é"}').digest('hex'));
   });
 });

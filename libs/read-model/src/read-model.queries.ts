@@ -80,6 +80,13 @@ export interface StatementDetail {
  * Read-side queries over the timeline read model (rm_* tables). All reads are
  * single statements on the pool: no transaction spans requests.
  */
+/** A story's live head: last global position, missing (poison) events, and the story it was merged into (null normally). */
+export interface LiveHead {
+  position: string;
+  missingEvents: MissingEvent[];
+  mergedInto: string | null;
+}
+
 export class ReadModelQueries {
   private readonly s: string;
   constructor(
@@ -327,26 +334,33 @@ export class ReadModelQueries {
   }
 
   /**
-   * What a live timeline answer needs before its cached body, in one
-   * prepared statement (it runs on every live GET /stories/:id/timeline):
-   * the story's last global position and its missing events, the events the
-   * projector skipped as poison (dead_letters of source `projector:*` not
-   * redriven since), oldest first; [] normally.
-   * `mergedInto`: the story it was merged into (null normally).
-   * @returns null for an unknown story.
+   * What a live timeline answer needs before its cached body, for one or
+   * more stories in one prepared statement (it runs for every live GET
+   * /stories/:id/timeline; apps/api LiveHeads coalesces concurrent requests
+   * into one call): each story's last global position (primary-key lookup)
+   * and its missing events, the events the projector skipped as poison
+   * (dead_letters of source `projector:*` not redriven since, by the
+   * dead_letters_story_idx index), oldest first; [] normally.
+   * @param storyIds story ids (uuid text); unknown ones are absent from the result.
+   * @returns story id (lowercase uuid text) -> head.
    */
-  async liveHead(storyId: string): Promise<{ position: string; missingEvents: MissingEvent[]; mergedInto: string | null } | null> {
-    const r = await this.pool.query<{ p: string; missing: MissingEvent[]; m: string | null }>({
-      name: `live-head:${this.s}`,
-      text: `SELECT s.last_global_position::text AS p, s.merged_into::text AS m,
+  async liveHeads(storyIds: readonly string[]): Promise<Map<string, LiveHead>> {
+    const r = await this.pool.query<{ id: string; p: string; m: string | null; missing: MissingEvent[] }>({
+      name: `live-heads:${this.s}`,
+      text: `SELECT s.story_id::text AS id, s.last_global_position::text AS p, s.merged_into::text AS m,
                     coalesce((SELECT json_agg(json_build_object('deadLetterId', d.id::text, 'globalPosition', d.global_position::text,
                                                                'eventId', d.event_id::text, 'error', d.error) ORDER BY d.global_position)
                                 FROM ${this.s}.dead_letters d
                                WHERE d.story_id = s.story_id AND d.source <> 'writer' AND d.redriven_at IS NULL), '[]'::json) AS missing
-               FROM ${this.s}.rm_stories s WHERE s.story_id = $1`,
-      values: [storyId],
+               FROM ${this.s}.rm_stories s WHERE s.story_id = ANY($1::uuid[])`,
+      values: [storyIds],
     });
-    return r.rowCount ? { position: r.rows[0].p, missingEvents: r.rows[0].missing, mergedInto: r.rows[0].m } : null;
+    return new Map(r.rows.map((x) => [x.id, { position: x.p, missingEvents: x.missing, mergedInto: x.m }]));
+  }
+
+  /** {@link liveHeads} of one story; null for an unknown story. */
+  async liveHead(storyId: string): Promise<LiveHead | null> {
+    return (await this.liveHeads([storyId])).get(storyId.toLowerCase()) ?? null;
   }
 
 }
