@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { StoredEvent, TimelineEvent } from '@timeline/events';
 import { Checkpoint, checkpointOf, PgEventLog, quoteSchema, START_CHECKPOINT } from '@timeline/event-log';
 import { mergeStorySignatures, updateStorySignature, StorySignature } from '@timeline/extraction';
-import { evolveStories, resolveStory, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import { evolveStories, MAX_MERGE_HOPS, resolveStory, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
 import { readTimelineEvents } from './log-read';
 import {
   asExtracted, foldTimelineBatch, projectionLockKey, storiesOfEvents, READ_MODEL_TABLES, RmTables, rmTables, storedStateJson, TIMELINE_PROJECTION, writeTimelineRows,
@@ -135,7 +135,7 @@ async function rebuild(pool: Pool, log: PgEventLog, opts: RebuildOptions, projec
     if (more) page = readTimelineEvents(pool, opts.schema, cp, batchSize);
     for (const ev of events) {
       const r = evolveStories(states, ev); // merges absorb, events of merged stories fold into their survivor
-      items.note(ev as StoredEvent<TimelineEvent>, r.storyId);
+      items.note(ev as StoredEvent<TimelineEvent>, r.storyId, r.merged);
     }
     applied += events.length;
     if (items.versionRows.length >= 5000 || !more) {
@@ -352,13 +352,13 @@ class BulkItems {
   /** Per story, in log order: its item events, and the merges it absorbed (`merged`: story ids). */
   readonly eventsOfStory = new Map<string, Array<ItemEvent['data']['item'] | { merged: string[] }>>();
 
-  /** An event folded into story `into` (evolveStories' target): item events and merges are kept. */
-  note(e: StoredEvent<TimelineEvent>, into: string): void {
+  /** An event folded into story `into` (evolveStories' target; `merged`: the stories a merge absorbed): item events and merges are kept. */
+  note(e: StoredEvent<TimelineEvent>, into: string, merged?: string[]): void {
     if (e.type === 'WireItemRecorded') this.add(into === e.data.storyId ? e : { ...e, data: { ...e.data, storyId: into } });
-    else if (e.type === 'StoriesMerged' && e.data.survivorStoryId === e.data.storyId) {
+    else if (merged?.length) {
       const list = this.eventsOfStory.get(into);
-      if (list) list.push({ merged: e.data.mergedStoryIds });
-      else this.eventsOfStory.set(into, [{ merged: e.data.mergedStoryIds }]);
+      if (list) list.push({ merged });
+      else this.eventsOfStory.set(into, [{ merged }]);
     }
   }
 
@@ -432,7 +432,7 @@ async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimel
     let sig: StorySignature | undefined;
     for (const op of items.eventsOfStory.get(storyId) ?? []) {
       if ('merged' in op) {
-        const merged = depth < 64 ? op.merged.map((id) => signatureOf(id, depth + 1)).filter((x): x is StorySignature => !!x) : [];
+        const merged = depth < MAX_MERGE_HOPS ? op.merged.map((id) => signatureOf(id, depth + 1)).filter((x): x is StorySignature => !!x) : [];
         if (sig) sig = mergeStorySignatures(sig, merged);
         continue;
       }
