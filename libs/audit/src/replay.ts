@@ -1,5 +1,5 @@
 import type { StoredEvent, TimelineEvent } from '@timeline/events';
-import { absorbStory, evolve, initialState, StoryTimeline, TimelineEntry, timelineEntries } from '@timeline/timeline';
+import { evolve, initialState, StoryTimeline, TimelineEntry, timelineEntries } from '@timeline/timeline';
 import { describeBound, ReplayBound, withinBound } from './bounds';
 
 /**
@@ -77,11 +77,10 @@ export function snapshotServes(s: ReplaySnapshot, bound: ReplayBound): boolean {
  * read model did at that point), then list the timeline.
  * @param events the story stream in stream-position order (upcast, as PgEventLog.readStream returns them);
  *   with `from`, the events AFTER the snapshot's stream position.
+ *   For a story of a merge family (its stream has a StoriesMerged) use replayFamily instead: its
+ *   state depends on the other members' streams.
  * @param from a snapshot (snapshotServes must hold for `bound`); its state is never mutated (cloned
  *   when events are folded on top; shared, read-only, when none are).
- * @param merged states of the stories merged into this one (each replayed to the same bound), by id:
- *   a StoriesMerged event of the stream absorbs a copy of them (absorbStory), so the answer is the union
- *   the projection shows; see mergedStoriesIn for the ids to replay.
  * @returns the result and `snapshot`, the state this replay reached (for the next one).
  */
 export function replayStory(
@@ -89,7 +88,6 @@ export function replayStory(
   events: readonly StoredEvent[],
   bound: ReplayBound = { kind: 'head' },
   from?: ReplaySnapshot,
-  merged?: ReadonlyMap<string, StoryTimeline>,
 ): ReplayResult & { snapshot: ReplaySnapshot } {
   const n = prefixLength(events, bound, from ? from.reflects.streamPosition : undefined);
   let state = from ? (n > 0 ? structuredClone(from.state) : from.state) : initialState(storyId);
@@ -98,7 +96,6 @@ export function replayStory(
   for (let i = 0; i < n; i++) {
     const e = events[i];
     state = evolve(state, e);
-    if (merged) absorbMerged(state, e, merged);
     if (maxRecordedAt === null || e.recordedAt > maxRecordedAt) maxRecordedAt = e.recordedAt;
     const g = BigInt(e.globalPosition);
     if (g > maxGlobal) maxGlobal = g;
@@ -116,30 +113,6 @@ export function replayStory(
     reflects: { requested: describeBound(bound), ...reflects },
     snapshot: { state, reflects, maxRecordedAt, maxGlobalPosition: String(maxGlobal) },
   };
-}
-
-/** When `e` is a StoriesMerged on `state`'s (the survivor's) stream: absorb copies of the merged stories' given states. */
-export function absorbMerged(state: StoryTimeline, e: StoredEvent, merged: ReadonlyMap<string, StoryTimeline>): void {
-  const m = e as StoredEvent<TimelineEvent>;
-  if (m.type !== 'StoriesMerged' || m.data.survivorStoryId !== state.storyId) return;
-  for (const id of m.data.mergedStoryIds) {
-    const st = merged.get(id);
-    if (st) absorbStory(state, structuredClone(st), m);
-  }
-}
-
-/**
- * Ids of the stories merged into `storyId` by the first `n` events of its
- * stream (its StoriesMerged events): the streams an as-of replay must also
- * replay, to the same bound, and pass to replayStory as `merged`.
- */
-export function mergedStoriesIn(storyId: string, events: readonly StoredEvent[], n = events.length): string[] {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const e = events[i] as StoredEvent<TimelineEvent>;
-    if (e.type === 'StoriesMerged' && e.data.survivorStoryId === storyId) for (const id of e.data.mergedStoryIds) if (!ids.includes(id)) ids.push(id);
-  }
-  return ids;
 }
 
 /** Story summary of a replayed state, in the shape of GET /stories (StorySummary). */
