@@ -46,15 +46,19 @@ const isStoriesCursor = (v: unknown): v is StoriesCursor => {
  * the method, and clients such as fetch and EventSource follow it), with a
  * JSON body `{ statusCode: 308, message, storyId, mergedInto }` for clients
  * that do not follow redirects.
+ * @throws Error when `survivor` is `storyId` (a redirect loop; the merge
+ *   queries never return the story itself).
  */
 export function redirectToSurvivor(req: Request, res: Response, storyId: string, survivor: string): void {
+  // a redirect to the same URL would loop: callers pass a survivor other than the story (never reached)
+  if (survivor === storyId) throw new Error(`story ${storyId} cannot redirect to itself`);
   const url = req.originalUrl.replace(`/stories/${storyId}`, `/stories/${survivor}`);
   res.setHeader('Location', url);
   res.status(308).json({ statusCode: 308, message: `story ${storyId} was merged into story ${survivor}`, storyId, mergedInto: survivor });
 }
 
 /** OpenAPI description of the 308 answer of a merged story's id. */
-const mergedRedirect = {
+export const mergedRedirect = {
   status: 308,
   description:
     'Permanent Redirect: the story was merged into another (StoriesMerged); Location is the same request under the survivor\'s id; body `{ statusCode: 308, message, storyId, mergedInto }`. ' +
@@ -174,8 +178,9 @@ export class StoriesController {
     const head = await this.q.liveHead(id);
     if (head === null) throw new NotFoundException(`no story ${id}`);
     if (head.mergedInto) {
-      redirectToSurvivor(req, res, id, (await this.q.mergedInto(id)) ?? head.mergedInto);
-      return;
+      // null when the chain comes back to this story (a cycle stored by an older projection): answer as itself
+      const survivor = await this.q.mergedInto(id);
+      if (survivor) return redirectToSurvivor(req, res, id, survivor);
     }
     const { position: current, missingEvents } = head;
     const key = { ...filter, limit, cursor: cursorText ?? null, missing: missingEvents.map((m) => m.deadLetterId) };
