@@ -1,4 +1,4 @@
-import { rebuildTimeline } from '@timeline/read-model';
+import { ReadModelQueries, rebuildTimeline } from '@timeline/read-model';
 import { Pipeline, startPipeline } from './support/pipeline';
 
 /**
@@ -117,6 +117,29 @@ describe('story merges through ingest, log, projector and api', () => {
     expect(h.status).toBe(200);
     expect(h.body.storyId).toBe(survivor);
     expect(h.body.events.map((e: any) => e.kind)).toEqual(['recorded', 'merged']);
+  });
+
+  it('the diff of a merged id answers 308 to the survivor\'s diff, as the timeline route', async () => {
+    const r = await get(`${p.apiUrl}/stories/${merged}/timeline/diff?from=${beforeMerge}`);
+    expect(r.status).toBe(308);
+    expect(r.location).toBe(`/stories/${survivor}/timeline/diff?from=${beforeMerge}`);
+    expect(r.body).toMatchObject({ storyId: merged, mergedInto: survivor });
+  });
+
+  it('mergedInto follows the chain in one query and never names the story itself (a stored cycle answers as the story, no redirect loop)', async () => {
+    const q = new ReadModelQueries(p.db.pool, p.db.schema);
+    expect(await q.mergedInto(merged)).toBe(survivor);
+    expect(await q.mergedInto(survivor)).toBeNull();
+    // a cycle as an older projection could store it (A absorbs B, then a stale B absorbs A)
+    await p.db.pool.query(`UPDATE "${p.db.schema}".rm_stories SET merged_into = $1 WHERE story_id = $2`, [merged, survivor]);
+    try {
+      expect(await q.mergedInto(survivor)).toBeNull();
+      expect(await q.mergedInto(merged)).toBeNull();
+      const r = await get(`${p.apiUrl}/stories/${survivor}/timeline`);
+      expect(r.status).not.toBe(308);
+    } finally {
+      await p.db.pool.query(`UPDATE "${p.db.schema}".rm_stories SET merged_into = NULL WHERE story_id = $1`, [survivor]);
+    }
   });
 
   it('the same bridging item again changes nothing (same event ids, a duplicate)', async () => {

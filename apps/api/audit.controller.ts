@@ -1,10 +1,12 @@
 import { uuidParam } from './query-params';
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { RequireScope } from '@timeline/runtime';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { BoundError, parseBound, StatementHistory, TimelineDiff } from '@timeline/audit';
 import type { VerifyReport } from '@timeline/event-log';
 import { AUDIT, AuditService, rethrowHttp } from './audit.service';
+import { mergedRedirect, redirectToSurvivor } from './stories.controller';
 
 const http = { notFound: (m: string) => new NotFoundException(m), badRequest: (m: object) => new BadRequestException(m) };
 
@@ -27,7 +29,10 @@ export class AuditController {
    * reflect; each entry has `before`, `after` (statements, with saidAt = when
    * it was said), `changedFields` and `events` (the events in between that
    * touched it: eventId, type, positions, recordedAt, item uri/version, extractor).
-   * 400 when a bound is malformed or from lies after to; 404 for an unknown story.
+   * 400 when a bound is malformed or from lies after to; 404 for an unknown story;
+   * 308 to the survivor's diff (same query) for a story merged into another
+   * (as the timeline route: a merged id answers for its survivor, whose
+   * diff covers the union; the survivor is found in the log).
    */
   @Get('stories/:id/timeline/diff')
   @ApiOperation({ summary: 'Diff a story timeline between two moments (recorded times or global positions)' })
@@ -35,16 +40,28 @@ export class AuditController {
   @ApiQuery({ name: 'from', required: true, description: 'global position (e.g. 120) or ISO 8601 recorded time (e.g. 2019-06-04T14:00:00Z)' })
   @ApiQuery({ name: 'to', required: false, description: 'same forms as from; default: the head of the stream' })
   @ApiOkResponse({ description: '{ storyId, from, to, added: DiffEntry[], removed: DiffEntry[], changed: DiffEntry[] }' })
+  @ApiResponse(mergedRedirect)
   @ApiBadRequestResponse({ description: 'malformed from/to, or from after to' })
   @ApiNotFoundResponse({ description: 'No such story' })
-  async diff(@Param('id', uuidParam()) id: string, @Query('from') from?: string, @Query('to') to?: string): Promise<TimelineDiff> {
+  async diff(
+    @Param('id', uuidParam()) id: string,
+    @Query('from') from: string | undefined,
+    @Query('to') to: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    let answer: TimelineDiff;
     try {
       if (from === undefined) throw new BoundError('from', 'from is required: a global position or an ISO 8601 recorded time');
       const toBound = to === undefined ? { kind: 'head' as const } : parseBound(to, 'to');
-      return await this.audit.diff(id, parseBound(from, 'from'), toBound);
+      const fromBound = parseBound(from, 'from');
+      const survivor = await this.audit.survivorOf(id);
+      if (survivor) return redirectToSurvivor(req, res, id, survivor);
+      answer = await this.audit.diff(id, fromBound, toBound);
     } catch (err) {
       rethrowHttp(err, http);
     }
+    res.json(answer);
   }
 
   /**

@@ -1,9 +1,8 @@
 import {
-  BoundError, diffTimeline, DiffOrderError, mergedStoriesIn, ReplayBound, ReplaySnapshot, replayStory, ReplayResult, replaySummary, snapshotServes,
-  statementHistory, StatementHistory, TimelineDiff,
+  BoundError, diffTimeline, DiffOrderError, familyEvents, hasMerges, readStoryFamily, ReplayBound, ReplaySnapshot, replayFamily, replayStory, ReplayResult,
+  replaySummary, snapshotServes, statementHistory, StatementHistory, TimelineDiff,
 } from '@timeline/audit';
 import { ReplayEvent, storyStream } from '@timeline/events';
-import type { StoryTimeline } from '@timeline/timeline';
 import type { PgEventLog, VerifyReport } from '@timeline/event-log';
 import { pageLines, type AuditQueries, type TimelineCursor, type TimelineFilter } from '@timeline/read-model';
 
@@ -62,38 +61,47 @@ export class AuditService {
    * row edited behind the writer's back is `audit verify`'s business). An
    * earlier moment than the snapshot's replays from the start.
    *
-   * Merges: when the events folded include a StoriesMerged of this story
-   * (the survivor), the merged stories are replayed to the same bound too
-   * (recursively: they may have absorbed others) and absorbed at the merge,
-   * so the answer after the merge is the union, before it the story alone.
+   * Merges: a story whose stream (within the bound) has a StoriesMerged
+   * belongs to a merge family; its state depends on the other members'
+   * streams (late events of a merged story land on the survivor), so it is
+   * replayed as a whole family (replayFamily, the projector's fold), from
+   * the start, and never from or into a snapshot: a snapshot of one stream
+   * cannot see the other streams' newer events. `survivor` names the story
+   * holding its statements at the bound when that is another one.
    * @throws AuditNotFoundError when the story's stream has no events at all.
    */
-  async asOf(storyId: string, bound: ReplayBound, depth = 0): Promise<ReplayResult> {
+  async asOf(storyId: string, bound: ReplayBound): Promise<ReplayResult & { survivor?: string | null }> {
     const snap = this.snapshots.get(storyId);
     const from = snap && snapshotServes(snap, bound) ? snap : undefined;
     const events = await this.stream(storyId, bound, from?.reflects.streamPosition ?? 0);
-    const merged = await this.mergedStates(storyId, events, bound, depth);
-    const r = replayStory(storyId, events, bound, from, merged);
+    if (hasMerges(events)) {
+      this.snapshots.delete(storyId);
+      const own = from ? await this.stream(storyId, bound) : events;
+      return replayFamily(storyId, await this.familyStreams(storyId, bound, own), bound);
+    }
+    const r = replayStory(storyId, events, bound, from);
     this.snapshots.delete(storyId);
     this.snapshots.set(storyId, r.snapshot);
     while (this.snapshots.size > this.maxSnapshots) this.snapshots.delete(this.snapshots.keys().next().value!);
     return r;
   }
 
-  /** States, at `bound`, of the stories `events` merge into `storyId` (undefined when none). */
-  private async mergedStates(storyId: string, events: readonly ReplayEvent[], bound: ReplayBound, depth: number): Promise<Map<string, StoryTimeline> | undefined> {
-    const ids = mergedStoriesIn(storyId, events);
-    if (!ids.length || depth >= 16) return undefined;
-    const out = new Map<string, StoryTimeline>();
-    for (const id of ids) out.set(id, (await this.asOf(id, bound, depth + 1)).state);
-    return out;
+  /**
+   * The streams of a story's merge family within a bound (readStoryFamily),
+   * `storyId`'s own first.
+   * @param own `storyId`'s events within the bound, when already read.
+   * @throws AuditNotFoundError when the story's stream has no events at all.
+   */
+  private async familyStreams(storyId: string, bound: ReplayBound, own?: ReplayEvent[]): Promise<Map<string, readonly ReplayEvent[]>> {
+    const sql = AuditService.sqlBound(bound);
+    return readStoryFamily(storyId, (id) => this.q.replayEvents(storyStream(id), sql), own ?? (await this.stream(storyId, bound)));
   }
 
   /**
    * As-of answer in the API's shape: `{ story, statements, reflects }`, and
-   * `mergedInto` (the survivor's id) when the story had been merged into
-   * another by then (its statements are the survivor's at that moment).
-   * Every statement of the timeline (a page: asOfPage).
+   * `mergedInto` (the survivor holding its statements then, followed through
+   * later merges; never the story itself) when the story had been merged
+   * into another by then. Every statement of the timeline (a page: asOfPage).
    */
   async asOfTimeline(storyId: string, bound: ReplayBound) {
     const r = await this.asOf(storyId, bound);
@@ -101,17 +109,17 @@ export class AuditService {
       story: replaySummary(r),
       statements: r.entries,
       reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
-      ...(r.state.mergedInto ? { mergedInto: r.state.mergedInto } : {}),
+      ...(r.survivor && r.survivor !== storyId ? { mergedInto: r.survivor } : {}),
     };
   }
 
   /**
    * One page of an as-of answer, as GET /stories/:id/timeline?asOf|position
    * returns it: `{ story, statements, reflects, nextCursor }`, and
-   * `mergedInto` as asOfTimeline. The whole stream up to the bound is
-   * replayed (asOf: merged stories' streams too, to the same bound, absorbed
-   * at the merge); filtering and paging are pageTimeline's (pageLines), and
-   * only the lines the page looks at are built, not every line of the story.
+   * `mergedInto` as asOfTimeline. The story is replayed by asOf (its own
+   * stream, or its whole merge family with replayFamily when the stream has a
+   * merge); filtering and paging are pageTimeline's (pageLines), and only
+   * the lines the page looks at are built, not every line of the story.
    * @throws AuditNotFoundError when the story's stream has no events at all.
    */
   async asOfPage(storyId: string, bound: ReplayBound, page: { filter: TimelineFilter; limit: number; after?: TimelineCursor }) {
@@ -122,26 +130,36 @@ export class AuditService {
       statements: p.statements,
       reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
       nextCursor: p.nextCursor,
-      ...(r.state.mergedInto ? { mergedInto: r.state.mergedInto } : {}),
+      ...(r.survivor && r.survivor !== storyId ? { mergedInto: r.survivor } : {}),
     };
   }
 
   /**
-   * Diff between two moments.
+   * Diff between two moments: both ends are the as-of answers of the story's
+   * merge family (diffTimeline over readStoryFamily's streams).
    * @throws AuditNotFoundError for an unknown story; AuditBadRequestError when from lies after to.
    */
   async diff(storyId: string, from: ReplayBound, to: ReplayBound): Promise<TimelineDiff> {
-    const events = await this.stream(storyId, { kind: 'head' });
-    const ids = mergedStoriesIn(storyId, events);
-    const merged = ids.length
-      ? { from: (await this.mergedStates(storyId, events, from, 0)) ?? new Map(), to: (await this.mergedStates(storyId, events, to, 0)) ?? new Map() }
-      : undefined;
+    const streams = await this.familyStreams(storyId, { kind: 'head' });
     try {
-      return diffTimeline(storyId, events, from, to, merged);
+      return diffTimeline(storyId, streams, from, to);
     } catch (err) {
       if (err instanceof DiffOrderError) throw new AuditBadRequestError('from', err.message);
       throw err;
     }
+  }
+
+  /**
+   * Where a story id leads at the head of the log: the survivor holding its
+   * statements (followed through later merges), or null when it holds them
+   * itself. Read from the log (the audit never reads the live tables for
+   * answers).
+   * @throws AuditNotFoundError for an unknown story.
+   */
+  async survivorOf(storyId: string): Promise<string | null> {
+    const own = await this.stream(storyId, { kind: 'head' });
+    if (!hasMerges(own)) return null;
+    return replayFamily(storyId, await this.familyStreams(storyId, { kind: 'head' }, own)).survivor;
   }
 
   /**
@@ -151,28 +169,9 @@ export class AuditService {
   async history(statementId: string): Promise<StatementHistory> {
     const storyId = await this.q.storyOfStatement(statementId);
     if (!storyId) throw new AuditNotFoundError(`no statement ${statementId}`);
-    const h = statementHistory(storyId, statementId, await this.family(storyId));
+    const h = statementHistory(storyId, statementId, familyEvents(await this.familyStreams(storyId, { kind: 'head' })));
     if (!h) throw new AuditNotFoundError(`no statement ${statementId}`);
     return h;
-  }
-
-  /**
-   * The events of a story and of every story merged into it (recursively),
-   * in global-position order: what a statement history folds.
-   */
-  private async family(storyId: string): Promise<ReplayEvent[]> {
-    const seen = new Set<string>();
-    const all: ReplayEvent[] = [];
-    const visit = async (id: string, first: boolean): Promise<void> => {
-      if (seen.has(id) || seen.size >= 64) return;
-      seen.add(id);
-      const events = first ? await this.stream(id, { kind: 'head' }) : await this.q.replayEvents(storyStream(id));
-      all.push(...events);
-      for (const m of mergedStoriesIn(id, events)) await visit(m, false);
-    };
-    await visit(storyId, true);
-    if (seen.size > 1) all.sort((a, b) => (BigInt(a.globalPosition) < BigInt(b.globalPosition) ? -1 : BigInt(a.globalPosition) > BigInt(b.globalPosition) ? 1 : 0));
-    return all;
   }
 
   /** Recompute every hash chain (PgEventLog.verifyChains), timed. */

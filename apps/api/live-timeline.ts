@@ -42,7 +42,8 @@ export interface LiveTimelineDeps {
  * once per story position and query) with its ETag. Dead letters do not
  * move the story's position: their ids are part of the ETag and the answer.
  * @returns true when written; false for an unknown story; `{ mergedInto }`
- *   for a story merged into another (nothing written: the caller redirects).
+ *   for a story merged into another (nothing written: the caller redirects),
+ *   unless `opts.ignoreMerge` (a stored merge cycle: the story answers as itself).
  * @throws what the head query or the timeline read throws (nothing written).
  */
 export async function writeLiveTimeline(
@@ -51,10 +52,11 @@ export async function writeLiveTimeline(
   page: TimelinePage,
   ifNoneMatch: string | undefined,
   res: Response,
+  opts: { ignoreMerge?: boolean } = {},
 ): Promise<boolean | { mergedInto: string }> {
   const head = await deps.heads.get(id);
   if (head === null) return false;
-  if (head.mergedInto) return { mergedInto: head.mergedInto };
+  if (head.mergedInto && !opts.ignoreMerge) return { mergedInto: head.mergedInto };
   const { position: current, missingEvents } = head;
   const key = { ...page.filter, limit: page.limit, cursor: page.cursorText ?? null, missing: missingEvents.map((m) => m.deadLetterId) };
   if (ifNoneMatch) {

@@ -48,15 +48,19 @@ const isStoriesCursor = (v: unknown): v is StoriesCursor => {
  * the method, and clients such as fetch and EventSource follow it), with a
  * JSON body `{ statusCode: 308, message, storyId, mergedInto }` for clients
  * that do not follow redirects.
+ * @throws Error when `survivor` is `storyId` (a redirect loop; the merge
+ *   queries never return the story itself).
  */
 export function redirectToSurvivor(req: Request, res: Response, storyId: string, survivor: string): void {
+  // a redirect to the same URL would loop: callers pass a survivor other than the story (never reached)
+  if (survivor === storyId) throw new Error(`story ${storyId} cannot redirect to itself`);
   const url = req.originalUrl.replace(`/stories/${storyId}`, `/stories/${survivor}`);
   res.setHeader('Location', url);
   res.status(308).json({ statusCode: 308, message: `story ${storyId} was merged into story ${survivor}`, storyId, mergedInto: survivor });
 }
 
 /** OpenAPI description of the 308 answer of a merged story's id. */
-const mergedRedirect = {
+export const mergedRedirect = {
   status: 308,
   description:
     'Permanent Redirect: the story was merged into another (StoriesMerged); Location is the same request under the survivor\'s id; body `{ statusCode: 308, message, storyId, mergedInto }`. ' +
@@ -171,9 +175,14 @@ export class StoriesController {
       return;
     }
     // the same answer as the fast path in front of the Nest routes (live-timeline.ts) gives
-    const served = await writeLiveTimeline({ heads: this.heads, reader: this.reader }, id, page, ifNoneMatch, res);
+    let served = await writeLiveTimeline({ heads: this.heads, reader: this.reader }, id, page, ifNoneMatch, res);
+    if (served !== true && served !== false) {
+      // null when the chain comes back to this story (a cycle stored by an older projection): answer as itself
+      const survivor = await this.q.mergedInto(id);
+      if (survivor) return redirectToSurvivor(req, res, id, survivor);
+      served = await writeLiveTimeline({ heads: this.heads, reader: this.reader }, id, page, ifNoneMatch, res, { ignoreMerge: true });
+    }
     if (served === false) throw new NotFoundException(`no story ${id}`);
-    if (served !== true) redirectToSurvivor(req, res, id, (await this.q.mergedInto(id)) ?? served.mergedInto);
   }
 
   private async replay(id: string, asOf: string | undefined, position: string | undefined, filter: TimelineFilter, limit: number, after: TimelineCursor | undefined) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { buildBundle, positionBound, ReplayBound, replaySummary, timeBound, verifyBundle } from '@timeline/audit';
+import { buildBundle, hasMerges, positionBound, readStoryFamily, ReplayBound, replayFamily, replaySummary, timeBound, verifyBundle } from '@timeline/audit';
 import { loadConfig, requireDatabaseUrl, TimelineConfig } from '@timeline/config';
 import { storyStream } from '@timeline/events';
 import { ChainVerifier, createPool, PgEventLog } from '@timeline/event-log';
@@ -82,7 +82,10 @@ function boundOf(o: { asOf?: string; position?: string }): ReplayBound {
 /**
  * `timeline audit export --story <id> [--as-of <ISO> | --position <n>]`:
  * write the story's audit bundle (NDJSON: manifest, raw events with their
- * chain hashes, links to the sealed head) to stdout.
+ * chain hashes, links to the sealed head) to stdout. For a story merged
+ * into another (at the head of the log) it still exports the story's own
+ * stream and prints on stderr a note naming the survivor (`note: story <id>
+ * was merged into story <survivor> ...`).
  * @returns 0; 1 for an unknown story.
  */
 export async function auditExport(opts: { story: string; asOf?: string; position?: string }, io: AuditIo): Promise<number> {
@@ -109,6 +112,15 @@ export async function auditExport(opts: { story: string; asOf?: string; position
     for (const l of lines) io.out.write(l + '\n');
     io.err.write(`exported ${manifest.events} events of ${streamId} (${manifest.timeline.statements} statements on the timeline as of ${manifest.lastRecordedAt ?? 'the start'})\n`);
     if (chain.problems.length) io.err.write(`warning: the story's chain does not verify (${chain.problems[0].message}); the bundle carries what is stored and will not verify either\n`);
+    const own = await q.replayEvents(streamId);
+    if (hasMerges(own)) {
+      const survivor = replayFamily(opts.story, await readStoryFamily(opts.story, (id) => q.replayEvents(storyStream(id)), own)).survivor;
+      if (survivor) {
+        io.err.write(
+          `note: story ${opts.story} was merged into story ${survivor} (StoriesMerged); this bundle holds ${streamId} alone, and its statements are on ${survivor}'s timeline now: export --story ${survivor} too\n`,
+        );
+      }
+    }
     return 0;
   });
 }

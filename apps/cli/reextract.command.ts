@@ -4,6 +4,7 @@ import { NewEvent, StoredEvent, storyStream, TimelineEvent, WireItem } from '@ti
 import { createPool, PgEventLog, quoteSchema, WrongExpectedVersionError } from '@timeline/event-log';
 import { extract, EXTRACTOR, ExtractionContext, ExtractionResult, KnownStatement } from '@timeline/extraction';
 import { evolveStories, initialState, reextractEvents, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import { familyEvents as eventsOfFamily, readStoryFamily } from '@timeline/audit';
 
 /**
  * `timeline reextract [--story ID] [--since TIME]`: re-derive statements
@@ -139,26 +140,9 @@ export function planStory(storyId: string, events: readonly StoredEvent[], opts:
   return plan;
 }
 
-/**
- * A story's stream and the streams of the stories merged into it
- * (recursively, found by its StoriesMerged events), in global-position order.
- */
+/** A story's merge family (readStoryFamily: every story a merge links it to), all streams in global-position order. */
 async function familyEvents(log: PgEventLog, storyId: string): Promise<StoredEvent[]> {
-  const seen = new Set<string>();
-  const all: StoredEvent[] = [];
-  const visit = async (id: string): Promise<void> => {
-    if (seen.has(id) || seen.size >= 64) return;
-    seen.add(id);
-    const events = await log.readStream(storyStream(id));
-    all.push(...events);
-    for (const ev of events) {
-      const e = ev as StoredEvent<TimelineEvent>;
-      if (e.type === 'StoriesMerged' && e.data.survivorStoryId === id) for (const m of e.data.mergedStoryIds) await visit(m);
-    }
-  };
-  await visit(storyId);
-  if (seen.size > 1) all.sort((a, b) => (BigInt(a.globalPosition) < BigInt(b.globalPosition) ? -1 : BigInt(a.globalPosition) > BigInt(b.globalPosition) ? 1 : 0));
-  return all;
+  return eventsOfFamily(await readStoryFamily(storyId, (id) => log.readStream(storyStream(id))));
 }
 
 /** Story ids that have a stream in the log (`story-<id>`). */

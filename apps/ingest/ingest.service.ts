@@ -7,7 +7,7 @@ import { finishItem, normalizeDocument, normalizeNinjs, NormalizationError, Norm
 import { publishToJetStream } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
 import type { TimelineStatement } from '@timeline/timeline';
-import { recordItemEvents } from '@timeline/timeline';
+import { MAX_MERGE_HOPS, recordItemEvents } from '@timeline/timeline';
 import type { TimelineConfig } from '@timeline/config';
 
 export const INGEST_DEPS = Symbol('IngestDeps');
@@ -252,6 +252,17 @@ export class IngestService {
 
       // Remember locally what we publish, ahead of the projector; the publish
       // starts in turn, so the broker receives items in assignment order.
+      // What this changes is saved first, to undo it if the publish fails.
+      const touchedStories = [assignment.storyId, ...(assignment.merge?.mergedStoryIds ?? [])];
+      const mergedUris = (assignment.merge?.mergedStoryIds ?? []).flatMap((id) => this.stories.get(id)?.itemUris ?? []);
+      const undoIndex = this.stories.save(touchedStories, [item.uri, ...mergedUris]);
+      // copies (the maps are changed in place), of a merge's stories only: otherwise the item's own statements are dropped
+      const undoLocal = assignment.merge
+        ? touchedStories.map((id) => {
+            const map = this.localStatements.get(id);
+            return [id, map && new Map(map)] as const;
+          })
+        : null;
       if (assignment.merge) this.applyMerge(assignment.storyId, assignment.merge.mergedStoryIds);
       const usable = item.pubstatus === 'usable';
       const prev = this.stories.get(assignment.storyId);
@@ -264,16 +275,26 @@ export class IngestService {
 
       const ack = publishToJetStream(this.js, cfg.itemsSubject, payload, itemEventId(item.uri, item.version), { retries: 3 });
       ack.catch(() => undefined);
-      return { assignment, extraction, events, ack };
+      const undo = () => {
+        undoIndex();
+        for (const [id, map] of undoLocal ?? []) {
+          if (map) this.localStatements.set(id, map);
+          else this.localStatements.delete(id);
+        }
+        const local = undoLocal ? null : this.localStatements.get(assignment.storyId);
+        if (local) for (const s of extraction.statements) if (local.get(s.statementId)?.itemUri === item.uri) local.delete(s.statementId);
+      };
+      return { assignment, extraction, events, ack, undo };
     });
     const { assignment, extraction, events } = turn;
     let ack: Awaited<typeof turn.ack>;
     try {
       ack = await turn.ack;
     } catch (err) {
-      // Not published: drop this item's statements from the local view (a retry, same ids, re-adds them).
-      const local = this.localStatements.get(assignment.storyId);
-      if (local) for (const s of extraction.statements) if (local.get(s.statementId)?.itemUri === item.uri) local.delete(s.statementId);
+      // Not published: the merge and the item's uri must not stay in the index (a retry would then publish
+      // the item without its StoriesMerged), nor its statements in the local view. Undone as they were before
+      // this item (a later item's local changes to the same stories go too; the read model brings back what it published).
+      turn.undo();
       throw err;
     }
 
@@ -398,6 +419,33 @@ export class StoryIndex {
     this.setLocal(mergeStorySignatures(sig, merged));
   }
 
+  /**
+   * Save what the index holds for some stories (signature, local flag,
+   * merge) and item uris (their story), to put it back if what follows must
+   * be undone (a publish that failed). Pass every uri the change may
+   * re-point: the new item's, and for a merge the merged stories' items.
+   * @returns the undo: restores exactly those entries, as saved.
+   */
+  save(storyIds: readonly string[], uris: readonly string[]): () => void {
+    const stories = storyIds.map((id) => ({ id, sig: this.byId.get(id), local: this.local.has(id), mergedInto: this.mergedInto.get(id) }));
+    const byUri = [...new Set(uris)].map((uri) => [uri, this.byUri.get(uri)] as const);
+    return () => {
+      for (const s of stories) {
+        if (s.sig) this.byId.set(s.id, s.sig);
+        else this.byId.delete(s.id);
+        if (s.local) this.local.add(s.id);
+        else this.local.delete(s.id);
+        if (s.mergedInto) this.mergedInto.set(s.id, s.mergedInto);
+        else this.mergedInto.delete(s.id);
+      }
+      for (const [uri, id] of byUri) {
+        if (id) this.byUri.set(uri, id);
+        else this.byUri.delete(uri);
+      }
+      this.list = null;
+    };
+  }
+
   /** The read model says `storyId` was merged into `survivor`: forget it (its item uris now point at the survivor). */
   markMerged(storyId: string, survivor: string): void {
     this.mergedInto.set(storyId, survivor);
@@ -411,7 +459,7 @@ export class StoryIndex {
   /** The story that now holds `storyId`'s items: itself, or the survivor it was merged into (followed). */
   survivorOf(storyId: string): string {
     let id = storyId;
-    for (let hops = 0; hops < 64 && this.mergedInto.has(id); hops++) id = this.mergedInto.get(id)!;
+    for (let hops = 0; hops < MAX_MERGE_HOPS && this.mergedInto.has(id); hops++) id = this.mergedInto.get(id)!;
     return id;
   }
 

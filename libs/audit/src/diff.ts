@@ -1,8 +1,9 @@
 import type { ReplayEvent } from '@timeline/events';
-import { initialState, StoryTimeline, TimelineStatement, timelineEntries } from '@timeline/timeline';
-import { describeBound, ReplayBound } from './bounds';
+import type { TimelineStatement } from '@timeline/timeline';
+import type { ReplayBound } from './bounds';
 import { EventRef, eventRef } from './event-ref';
-import { absorbMerged, foldEvent, prefixLength, ReplayPoint } from './replay';
+import { familyEvents, replayFamily } from './family';
+import { prefixLength, ReplayPoint } from './replay';
 
 /** One statement that differs between the two moments. */
 export interface DiffEntry {
@@ -38,60 +39,48 @@ const COMPARED: Array<keyof TimelineStatement> = [
   'content', 'cue', 'source', 'kind', 'medium', 'via', 'saidAt', 'relations', 'itemUri', 'itemVersion', 'mentions', 'extractor',
 ];
 
-function point(events: readonly ReplayEvent[], n: number, bound: ReplayBound): ReplayPoint {
-  const last = n > 0 ? events[n - 1] : undefined;
-  return {
-    requested: describeBound(bound),
-    globalPosition: last?.globalPosition ?? '0',
-    streamPosition: last?.streamPosition ?? 0,
-    recordedAt: last?.recordedAt ?? null,
-    eventCount: n,
-  };
-}
-
 /**
  * Diff a story's timeline between two moments (each a recorded time or a
- * global position): replay to `from` with `evolve`, copy the statements,
- * continue to `to`, compare. Each entry cites the events in between that
- * touched the statement.
- * @param events the story stream in stream-position order (upcast, validated).
- * @param merged states of the stories merged into this one (replayStory's `merged`), replayed to `from`
- *   and to `to`: a merge before `from` absorbs the `from` states, one between the two the `to` states.
- * @throws DiffOrderError when `from` lies after `to`.
+ * global position): the story's merge family replayed to `from` and, again
+ * from the start, to `to`, with the same fold as an as-of answer
+ * (replayFamily: every member's stream, evolveStories, global-position
+ * order), so each end is exactly the as-of answer at that bound, whether a
+ * merge lies before `from`, between the two or after `to`. Each entry cites
+ * the events in between (folded at `to`, not at `from`) that touched the
+ * statement.
+ * @param streams the family's streams by story id (readStoryFamily), each in stream-position order (upcast,
+ *   validated); a plain array is the story's own stream alone (a story never merged).
+ * @throws DiffOrderError when `from` lies after `to` (on any stream of the family).
  */
 export function diffTimeline(
   storyId: string,
-  events: readonly ReplayEvent[],
+  streams: ReadonlyMap<string, readonly ReplayEvent[]> | readonly ReplayEvent[],
   from: ReplayBound,
   to: ReplayBound,
-  merged?: { from: ReadonlyMap<string, StoryTimeline>; to: ReadonlyMap<string, StoryTimeline> },
 ): TimelineDiff {
-  const nFrom = prefixLength(events, from);
-  const nTo = prefixLength(events, to);
-  if (nFrom > nTo) throw new DiffOrderError(`from (${nFrom} events) lies after to (${nTo} events); swap them`);
-  let state: StoryTimeline = initialState(storyId);
-  for (let i = 0; i < nFrom; i++) {
-    state = foldEvent(state, events[i]);
-    if (merged) absorbMerged(state, events[i], merged.from);
+  const family: ReadonlyMap<string, readonly ReplayEvent[]> = isStreamList(streams) ? new Map([[storyId, streams]]) : streams;
+  for (const events of family.values()) {
+    const nFrom = prefixLength(events, from);
+    const nTo = prefixLength(events, to);
+    if (nFrom > nTo) throw new DiffOrderError(`from (${nFrom} events) lies after to (${nTo} events); swap them`);
   }
+  const atFrom = replayFamily(storyId, family, from);
+  const atTo = replayFamily(storyId, family, to);
   const before = new Map<string, TimelineStatement>();
-  for (const s of Object.values(state.statements)) before.set(s.statementId, structuredClone(s));
-  const activeBefore = new Set(timelineEntries(state).map((e) => e.statementId));
+  for (const s of Object.values(atFrom.state.statements)) before.set(s.statementId, s);
+  const activeBefore = new Set(atFrom.entries.map((e) => e.statementId));
+  const folded = new Set(familyEvents(family, from).map((e) => e.eventId));
   const between = new Map<string, ReplayEvent>();
-  for (let i = nFrom; i < nTo; i++) {
-    between.set(events[i].eventId, events[i]);
-    state = foldEvent(state, events[i]);
-    if (merged) absorbMerged(state, events[i], merged.to);
-  }
+  for (const e of familyEvents(family, to)) if (!folded.has(e.eventId)) between.set(e.eventId, e);
   const causes = (s: TimelineStatement | undefined): EventRef[] =>
     (s?.eventIds ?? []).filter((id) => between.has(id)).map((id) => eventRef(between.get(id)!));
 
   const added: DiffEntry[] = [];
   const removed: DiffEntry[] = [];
   const changed: DiffEntry[] = [];
-  const after = state.statements;
+  const after = atTo.state.statements;
   const activeAfter = new Set<string>();
-  for (const e of timelineEntries(state)) {
+  for (const e of atTo.entries) {
     activeAfter.add(e.statementId);
     const b = before.get(e.statementId) ?? null;
     const a = after[e.statementId];
@@ -107,5 +96,9 @@ export function diffTimeline(
     const a = after[id] ?? null;
     removed.push({ statementId: id, before: before.get(id) ?? null, after: a, changedFields: ['status'], events: causes(a ?? undefined) });
   }
-  return { storyId, from: point(events, nFrom, from), to: point(events, nTo, to), added, removed, changed };
+  return { storyId, from: atFrom.reflects, to: atTo.reflects, added, removed, changed };
+}
+
+function isStreamList(x: ReadonlyMap<string, readonly ReplayEvent[]> | readonly ReplayEvent[]): x is readonly ReplayEvent[] {
+  return Array.isArray(x);
 }

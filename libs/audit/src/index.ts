@@ -6,6 +6,7 @@
 export * from './bounds';
 export * from './event-ref';
 export * from './replay';
+export * from './family';
 export * from './diff';
 export * from './history';
 export * from './bundle';

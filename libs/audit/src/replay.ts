@@ -1,7 +1,6 @@
-import type { ReplayEvent, StoredEvent, TimelineEvent } from '@timeline/events';
+import type { ReplayEvent, StoredEvent } from '@timeline/events';
 import {
-  absorbStory, evolve, evolveStories, incomingRelations, initialState, saidAtSortKey, StoriesFold, StoryTimeline, TimelineEntry, timelineOrder,
-  TimelineStatement,
+  evolve, evolveStories, incomingRelations, initialState, saidAtSortKey, StoriesFold, StoryTimeline, TimelineEntry, timelineOrder, TimelineStatement,
 } from '@timeline/timeline';
 import { describeBound, ReplayBound, withinBound } from './bounds';
 
@@ -106,11 +105,10 @@ export function snapshotServes(s: ReplaySnapshot, bound: ReplayBound): boolean {
  * read model did at that point), then list the timeline.
  * @param events the story stream in stream-position order (upcast, as PgEventLog.readStream or AuditQueries.replayEvents return them);
  *   with `from`, the events AFTER the snapshot's stream position.
+ *   For a story of a merge family (its stream has a StoriesMerged) use replayFamily instead: its
+ *   state depends on the other members' streams.
  * @param from a snapshot (snapshotServes must hold for `bound`); its state is never mutated (cloned
  *   when events are folded on top; shared, read-only, when none are).
- * @param merged states of the stories merged into this one (each replayed to the same bound), by id:
- *   a StoriesMerged event of the stream absorbs a copy of them (absorbStory), so the answer is the union
- *   the projection shows; see mergedStoriesIn for the ids to replay.
  * @returns the result and `snapshot`, the state this replay reached (for the next one).
  */
 export function replayStory(
@@ -118,7 +116,6 @@ export function replayStory(
   events: readonly ReplayEvent[],
   bound: ReplayBound = { kind: 'head' },
   from?: ReplaySnapshot,
-  merged?: ReadonlyMap<string, StoryTimeline>,
 ): ReplayResult & { snapshot: ReplaySnapshot } {
   const n = prefixLength(events, bound, from ? from.reflects.streamPosition : undefined);
   let state = from ? (n > 0 ? structuredClone(from.state) : from.state) : initialState(storyId);
@@ -127,7 +124,6 @@ export function replayStory(
   for (let i = 0; i < n; i++) {
     const e = events[i];
     state = foldEvent(state, e);
-    if (merged) absorbMerged(state, e, merged);
     if (maxRecordedAt === null || e.recordedAt > maxRecordedAt) maxRecordedAt = e.recordedAt;
     const g = BigInt(e.globalPosition);
     if (g > maxGlobal) maxGlobal = g;
@@ -138,6 +134,18 @@ export function replayStory(
     : from
       ? from.reflects
       : { globalPosition: '0', streamPosition: 0, recordedAt: null, eventCount: 0 };
+  return Object.assign(replayResult(storyId, state, { requested: describeBound(bound), ...reflects }), {
+    snapshot: { state, reflects, maxRecordedAt, maxGlobalPosition: String(maxGlobal) },
+  });
+}
+
+/**
+ * The ReplayResult of a folded state: its active statements in timeline
+ * order (timelineOrder), each line built on call (`line`) or all on first use
+ * of `entries`, so a paged answer builds only its page's lines. Shared by
+ * replayStory and replayFamily.
+ */
+export function replayResult(storyId: string, state: StoryTimeline, reflects: ReplayPoint): ReplayResult {
   const active: TimelineStatement[] = [];
   for (const id in state.statements) if (state.statements[id].status === 'active') active.push(state.statements[id]);
   const ordered = timelineOrder(active);
@@ -152,33 +160,8 @@ export function replayStory(
     get entries() {
       return (entries ??= ordered.map(line));
     },
-    reflects: { requested: describeBound(bound), ...reflects },
-    snapshot: { state, reflects, maxRecordedAt, maxGlobalPosition: String(maxGlobal) },
+    reflects,
   };
-}
-
-/** When `e` is a StoriesMerged on `state`'s (the survivor's) stream: absorb copies of the merged stories' given states. */
-export function absorbMerged(state: StoryTimeline, e: ReplayEvent, merged: ReadonlyMap<string, StoryTimeline>): void {
-  const m = e as ReplayEvent<TimelineEvent>;
-  if (m.type !== 'StoriesMerged' || m.data.survivorStoryId !== state.storyId) return;
-  for (const id of m.data.mergedStoryIds) {
-    const st = merged.get(id);
-    if (st) absorbStory(state, structuredClone(st), m);
-  }
-}
-
-/**
- * Ids of the stories merged into `storyId` by the first `n` events of its
- * stream (its StoriesMerged events): the streams an as-of replay must also
- * replay, to the same bound, and pass to replayStory as `merged`.
- */
-export function mergedStoriesIn(storyId: string, events: readonly ReplayEvent[], n = events.length): string[] {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const e = events[i] as ReplayEvent<TimelineEvent>;
-    if (e.type === 'StoriesMerged' && e.data.survivorStoryId === storyId) for (const id of e.data.mergedStoryIds) if (!ids.includes(id)) ids.push(id);
-  }
-  return ids;
 }
 
 /** Story summary of a replayed state, in the shape of GET /stories (StorySummary). */

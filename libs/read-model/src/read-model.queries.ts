@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { quoteSchema } from '@timeline/event-log';
 import type { WireItem } from '@timeline/events';
 import type { StorySignature } from '@timeline/extraction';
-import { compareStatements, TimelineEntry, TimelineStatement, withIncoming } from '@timeline/timeline';
+import { compareStatements, MAX_MERGE_HOPS, TimelineEntry, TimelineStatement, withIncoming } from '@timeline/timeline';
 import type { TimelineCursor } from './timeline.query';
 
 /** An event of a story the projector skipped as poison (a projector dead letter not redriven yet). */
@@ -97,18 +97,30 @@ export class ReadModelQueries {
   }
 
   /**
-   * The survivor a story was merged into (followed through later merges),
-   * or null when the story was never merged (or is unknown).
+   * The survivor a story was merged into, followed through later merges (at
+   * most MAX_MERGE_HOPS), in one query (a recursive CTE over
+   * rm_stories.merged_into). Never `storyId` itself: null when the story was
+   * never merged (or is unknown), and null when its chain comes back to it
+   * (a cycle a projection from before the merge fix could have stored;
+   * answering it as itself beats a redirect loop).
    */
   async mergedInto(storyId: string): Promise<string | null> {
-    let id = storyId;
-    for (let hops = 0; hops < 64; hops++) {
-      const r = await this.pool.query<{ m: string | null }>(`SELECT merged_into::text AS m FROM ${this.s}.rm_stories WHERE story_id = $1`, [id]);
-      const next = r.rows[0]?.m ?? null;
-      if (!next) return id === storyId ? null : id;
-      id = next;
-    }
-    return id;
+    const r = await this.pool.query<{ id: string; next: string | null }>(
+      `WITH RECURSIVE chain(id, next, depth, seen) AS (
+         SELECT story_id, merged_into, 0, ARRAY[story_id] FROM ${this.s}.rm_stories WHERE story_id = $1::uuid
+         UNION ALL
+         SELECT s.story_id, s.merged_into, c.depth + 1, c.seen || s.story_id
+           FROM chain c JOIN ${this.s}.rm_stories s ON s.story_id = c.next
+          WHERE c.depth < $2 AND NOT s.story_id = ANY(c.seen)
+       )
+       SELECT id::text AS id, next::text AS next FROM chain ORDER BY depth DESC LIMIT 1`,
+      [storyId, MAX_MERGE_HOPS],
+    );
+    const last = r.rows[0];
+    if (!last || last.id === storyId) return null;
+    // the chain ended in a cycle back to the story itself: not a survivor to redirect to
+    if (last.next === storyId) return null;
+    return last.id;
   }
 
   /**

@@ -69,9 +69,8 @@ export function foldTimelineBatch(states: Map<string, StoryTimeline>, events: re
     if (!set) out.touched.set(r.storyId, (set = new Set<string>()));
     for (const id of r.touched) set.add(id);
     if (e.type === 'WireItemRecorded') out.itemEvents.push(r.storyId === e.data.storyId ? e : { ...e, data: { ...e.data, storyId: r.storyId } });
-    if (e.type === 'StoriesMerged' && e.data.survivorStoryId === e.data.storyId) {
-      (out.merges ??= []).push({ survivor: e.data.storyId, merged: e.data.mergedStoryIds, before: out.itemEvents.length });
-    }
+    // the merge as applied (ids resolved to their survivors; none when it was already done)
+    if (r.merged?.length) (out.merges ??= []).push({ survivor: r.storyId, merged: r.merged, before: out.itemEvents.length });
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { StoredEvent, storyStream } from '@timeline/events';
 import { Checkpoint, checkpointOf, PgEventLog, quoteSchema, START_CHECKPOINT } from '@timeline/event-log';
 import { mergeStorySignatures, storedSignature, updateStorySignature, StorySignature } from '@timeline/extraction';
-import { evolveStories, resolveStory, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
+import { evolveStories, MAX_MERGE_HOPS, resolveStory, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
 import { currentVersionsJson, decodeRebuildRow, RebuildEvent, RebuildRow, rebuildRowColumns } from './log-read';
 import {
   asExtracted, foldTimelineBatch, loadStoryStates, projectionLockKey, READ_MODEL_TABLES, RmTables, rmTables, storedStateJson, storiesOfEvents, TIMELINE_PROJECTION,
@@ -156,9 +156,10 @@ async function rebuild(pool: Pool, log: PgEventLog, opts: RebuildOptions, projec
           throw new Error(`rebuild: story ${id} has events on streams of two chunks (event ${ev.eventId} on ${ev.streamId}); a story's events must be on its own stream, or its streams linked: chunkStreams`);
         }
       }
-      // evolveStories reads no metadata or hashes (ReplayEvent): merges absorb, events of merged stories fold into their survivor
+      // evolveStories reads no metadata or hashes (ReplayEvent): merges absorb (r.merged: as applied, ids resolved
+      // to their survivors), events of merged stories fold into their survivor
       const r = evolveStories(states, ev as StoredEvent);
-      items.note(ev, r.storyId);
+      items.note(ev, r.storyId, r.merged);
     }
     items.resolveChunk(states);
     applied += events.length;
@@ -506,13 +507,13 @@ class BulkItems {
    */
   eventsOfStory = new Map<string, Array<ItemEvent['data']['item'] | { merged: string[] }>>();
 
-  /** An event folded into story `into` (evolveStories' target): item events and merges are kept. */
-  note(e: RebuildEvent, into: string): void {
+  /** An event folded into story `into` (evolveStories' target; `merged`: the stories a merge absorbed, StoriesFold.merged): item events and merges are kept. */
+  note(e: RebuildEvent, into: string, merged?: string[]): void {
     if (e.type === 'WireItemRecorded') this.add(e, into);
-    else if (e.type === 'StoriesMerged' && e.data.survivorStoryId === e.data.storyId) {
+    else if (merged?.length) {
       const list = this.eventsOfStory.get(into);
-      if (list) list.push({ merged: e.data.mergedStoryIds });
-      else this.eventsOfStory.set(into, [{ merged: e.data.mergedStoryIds }]);
+      if (list) list.push({ merged });
+      else this.eventsOfStory.set(into, [{ merged }]);
     }
   }
 
@@ -616,7 +617,7 @@ async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimel
     let sig: StorySignature | undefined;
     for (const op of items.eventsOfStory.get(storyId) ?? []) {
       if ('merged' in op) {
-        const merged = depth < 64 ? op.merged.map((id) => signatureOf(id, depth + 1)).filter((x): x is StorySignature => !!x) : [];
+        const merged = depth < MAX_MERGE_HOPS ? op.merged.map((id) => signatureOf(id, depth + 1)).filter((x): x is StorySignature => !!x) : [];
         if (sig) sig = mergeStorySignatures(sig, merged);
         continue;
       }

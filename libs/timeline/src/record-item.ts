@@ -119,7 +119,8 @@ export function storiesMergedEvents(cmd: {
       {
         eventId: storiesMergedEventId(merge.survivorStoryId, merged, streamStory),
         streamId: storyStream(streamStory),
-        metadata: { correlationId: cmd.correlationId, causationId: null, extractor: cmd.extractor },
+        // caused by the bridging item (its WireItemRecorded, in the same message)
+        metadata: { correlationId: cmd.correlationId, causationId: itemEventId(cmd.itemUri, cmd.itemVersion), extractor: cmd.extractor },
       },
     ),
   );

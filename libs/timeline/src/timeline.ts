@@ -74,10 +74,11 @@ export interface StoryTimeline {
   lastGlobalPosition: string;
   lastRecordedAt: string | null;
   /**
-   * Set on a story that was merged into another (StoriesMerged): the
-   * survivor's id. Its items and statements then live in the survivor's
-   * state (in the projection; a replay of its own stream alone keeps them).
-   * Absent on stories never merged (states stored before merges existed).
+   * Set on a story that was merged into another (StoriesMerged, applied by
+   * evolveStories): the survivor's id at the time of the merge (follow it
+   * with resolveStory: the survivor may have been merged on since). Its items
+   * and statements then live in the survivor's state. Never overwritten
+   * once set. Absent on stories never merged.
    */
   mergedInto?: string;
   /** On a survivor: the merges it absorbed, oldest first (absent when none). */
@@ -227,16 +228,12 @@ export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline 
       s.eventIds.push(e.eventId);
       return state;
     }
-    case 'StoriesMerged': {
-      // The survivor records the merge (the merged stories' statements are
-      // moved in by evolveStories, which holds both states); a merged
-      // story's own stream gets the marker and points at the survivor.
-      const d = e.data;
-      if (d.survivorStoryId === state.storyId) {
-        (state.merges ??= []).push({ mergedStoryIds: d.mergedStoryIds, eventId: e.eventId, itemUri: d.itemUri, recordedAt: e.recordedAt });
-      } else state.mergedInto = d.survivorStoryId;
+    case 'StoriesMerged':
+      // Counted on the stream's own story (eventCount, positions above) and
+      // nothing else: a merge changes SEVERAL stories, so evolveStories,
+      // which holds all their states, applies it (resolving each named id
+      // to its current survivor first).
       return state;
-    }
     default: {
       const unreachable: never = e;
       throw new Error(`evolve: unknown event type ${(unreachable as { type: string }).type}`);
@@ -249,12 +246,15 @@ export function evolve(state: StoryTimeline, event: StoredEvent): StoryTimeline 
  * StoriesMerged event `e`): each absorbed statement takes the survivor's
  * story id and the merge event in its history (eventIds, recordedAt); an
  * item uri both hold (two ingest processes raced) keeps the higher version.
- * The merged state is left empty with `mergedInto` set. Both states are
- * updated in place.
+ * The merged state is left empty with `mergedInto` set (an existing
+ * `mergedInto` is never overwritten: a story is merged once). Both states
+ * are updated in place. Callers pass two different survivors of their
+ * chains (evolveStories resolves them); the same state twice moves nothing.
  * @returns the ids of the statements now on the survivor.
  */
 export function absorbStory(survivor: StoryTimeline, merged: StoryTimeline, e: Pick<StoredEvent, 'eventId' | 'recordedAt'>): string[] {
   const moved: string[] = [];
+  if (survivor === merged || survivor.storyId === merged.storyId) return moved;
   for (const [uri, it] of Object.entries(merged.items)) {
     const cur = survivor.items[uri];
     if (!cur || cur.version < it.version) survivor.items[uri] = it;
@@ -269,16 +269,28 @@ export function absorbStory(survivor: StoryTimeline, merged: StoryTimeline, e: P
   if (!survivor.title) survivor.title = merged.title;
   merged.items = {};
   merged.statements = {};
-  merged.mergedInto = survivor.storyId;
+  merged.mergedInto ??= survivor.storyId;
   return moved;
 }
 
-/** The story an event of `storyId` folds into: itself, or the survivor it was merged into (followed through later merges). */
+/**
+ * Longest merge chain (story -> its survivor -> that one's survivor ...)
+ * followed anywhere: resolveStory, the read model's `mergedInto`, the
+ * audit's family reads. evolveStories never makes a cycle, so the bound
+ * only guards against a corrupt stored state.
+ */
+export const MAX_MERGE_HOPS = 64;
+
+/**
+ * The story an event of `storyId` folds into: itself, or the survivor it was
+ * merged into, followed through later merges (at most MAX_MERGE_HOPS; a
+ * chain that comes back to `storyId` ends before it).
+ */
 export function resolveStory(states: ReadonlyMap<string, StoryTimeline>, storyId: string): string {
   let id = storyId;
-  for (let hops = 0; hops < 64; hops++) {
+  for (let hops = 0; hops < MAX_MERGE_HOPS; hops++) {
     const next = states.get(id)?.mergedInto;
-    if (!next || next === id) return id;
+    if (!next || next === id || next === storyId) return id;
     id = next;
   }
   return id;
@@ -286,20 +298,34 @@ export function resolveStory(states: ReadonlyMap<string, StoryTimeline>, storyId
 
 /** What evolveStories changed. */
 export interface StoriesFold {
-  /** The story the event was folded into (the survivor for a routed event). */
+  /** The story the event was folded into (the survivor for a routed event or a merge). */
   storyId: string;
   /** Statements (of `storyId`) the event may have changed, absorbed ones included. */
   touched: string[];
   /** Every story whose state changed (the target, merged stories, the stream's own story of a routed event). */
   stories: string[];
+  /**
+   * For a StoriesMerged on a survivor's stream: the stories it actually
+   * absorbed into `storyId` (the named ids resolved to their survivors,
+   * without `storyId` itself and without repeats; [] for a merge already
+   * done). Absent for other events.
+   */
+  merged?: string[];
 }
 
 /**
  * Fold one event into a SET of story states (missing ones start empty),
- * with `evolve`: the one fold the projector, a rebuild and an as-of replay
- * of a merge family share. Beyond `evolve`:
- * - a StoriesMerged on the survivor's stream absorbs each merged story's
- *   state (absorbStory), so the survivor's timeline is the union;
+ * with `evolve`: the one fold the projector, a rebuild, an as-of replay of a
+ * merge family, diffs, histories and reextract share. Beyond `evolve`:
+ * - a StoriesMerged on the survivor's stream merges stories. Every id it
+ *   names is first resolved to its current survivor (resolveStory), since
+ *   ingest may have decided from an index that had not seen an earlier
+ *   merge: the named survivor's survivor absorbs (absorbStory) each merged
+ *   id's survivor, skipping those that already end at the same survivor (a
+ *   merge already done, or the reverse of one: never a self-merge, never a
+ *   cycle). The absorbing and absorbed states take the event's position
+ *   (their content changed). The markers on the merged streams (same
+ *   message, after it) are only counted on their own story;
  * - any other event of a story already merged is folded into its survivor
  *   (an item of the merged story that another ingest process assigned
  *   before it learned of the merge); it is still counted in its own
@@ -309,27 +335,43 @@ export interface StoriesFold {
 export function evolveStories(states: Map<string, StoryTimeline>, event: StoredEvent): StoriesFold {
   const e = event as StoredEvent<TimelineEvent>;
   const own = e.data.storyId;
-  const target = e.type === 'StoriesMerged' ? own : resolveStory(states, own);
-  let state = states.get(target);
-  if (!state) states.set(target, (state = initialState(target)));
+  const get = (id: string): StoryTimeline => {
+    let s = states.get(id);
+    if (!s) states.set(id, (s = initialState(id)));
+    return s;
+  };
+  if (e.type === 'StoriesMerged') {
+    evolve(get(own), e);
+    if (e.data.survivorStoryId !== own) return { storyId: own, touched: [], stories: [own] };
+    const target = resolveStory(states, own);
+    const survivor = get(target);
+    const merged: string[] = [];
+    const touched: string[] = [];
+    for (const m of e.data.mergedStoryIds) {
+      const root = resolveStory(states, m);
+      if (root === target || merged.includes(root)) continue;
+      const ms = get(root);
+      touched.push(...absorbStory(survivor, ms, e));
+      ms.lastGlobalPosition = e.globalPosition;
+      ms.lastRecordedAt = e.recordedAt;
+      merged.push(root);
+    }
+    if (merged.length) {
+      (survivor.merges ??= []).push({ mergedStoryIds: merged, eventId: e.eventId, itemUri: e.data.itemUri, recordedAt: e.recordedAt });
+      survivor.lastGlobalPosition = e.globalPosition;
+      survivor.lastRecordedAt = e.recordedAt;
+    }
+    return { storyId: target, touched, stories: [...new Set([own, target, ...merged])], merged };
+  }
+  const target = resolveStory(states, own);
+  const state = get(target);
   evolve(state, e);
   const touched = touchedStatements(state, e);
   const stories = [target];
   if (target !== own) {
     state.eventCount -= 1;
-    let ownState = states.get(own);
-    if (!ownState) states.set(own, (ownState = initialState(own)));
-    ownState.eventCount += 1;
+    get(own).eventCount += 1;
     stories.push(own);
-  }
-  if (e.type === 'StoriesMerged' && e.data.survivorStoryId === own) {
-    for (const m of e.data.mergedStoryIds) {
-      if (m === own) continue;
-      let ms = states.get(m);
-      if (!ms) states.set(m, (ms = initialState(m)));
-      touched.push(...absorbStory(state, ms, e));
-      stories.push(m);
-    }
   }
   return { storyId: target, touched, stories };
 }

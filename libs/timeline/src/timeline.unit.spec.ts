@@ -1,6 +1,6 @@
 import { itemEventId, StoredEvent, storyStream, WireItem, GENESIS_HASH } from '@timeline/events';
 import type { ExtractedStatement } from '@timeline/extraction';
-import { evolve, evolveStories, initialState, recordItemEvents, StoryTimeline, timelineEntries } from '@timeline/timeline';
+import { evolve, evolveStories, initialState, recordItemEvents, resolveStory, StoryTimeline, timelineEntries } from '@timeline/timeline';
 
 const STORY = '11111111-1111-5111-8111-111111111111';
 const SPEAKER = '22222222-2222-5222-8222-222222222222';
@@ -130,5 +130,69 @@ describe('evolveStories (merges)', () => {
     expect(evolveStories(states, late[0]).storyId).toBe(SURVIVOR);
     expect(s.statements[B].status).toBe('superseded');
     expect([s.eventCount, states.get(MERGED)!.eventCount]).toEqual([before.s, before.m + 1]);
+  });
+
+  describe('stale merges (ingest decided from an index that had not seen an earlier merge)', () => {
+    const X = '44444444-4444-5444-8444-444444444444';
+    const C = '55555555-5555-5555-8555-555555555555';
+    const mergeOf = (survivor: string, merged: string[]): StoredEvent[] =>
+      [survivor, ...merged].map((streamStory) => ({
+        eventId: `m-${survivor}-${merged.join()}-${streamStory}`, streamId: storyStream(streamStory), schemaVersion: 1, type: 'StoriesMerged', metadata: { correlationId: 'c', causationId: null },
+        data: { storyId: streamStory, survivorStoryId: survivor, mergedStoryIds: merged, itemUri: 'urn:bridge', itemVersion: 1, reason: 'bridging-item', evidence: [], extractor: { name: 't', version: '1' } },
+        streamPosition: 9, globalPosition: String(++position), transactionId: '1', recordedAt: '2019-06-05T10:00:00.000Z', hash: GENESIS_HASH, prevHash: GENESIS_HASH,
+      }) as StoredEvent);
+    /** Three stories with one statement each: SURVIVOR (A), MERGED (B), X or C (its own id). */
+    const threeStories = (third: string, thirdStatement: string) => {
+      const states = new Map<string, StoryTimeline>();
+      for (const e of onStory(stored(item({ uri: 'urn:s' }), [stmt(A, 'survivor says')]), SURVIVOR)) evolveStories(states, e);
+      for (const e of onStory(stored(item({ uri: 'urn:m' }), [stmt(B, 'merged says')]), MERGED)) evolveStories(states, e);
+      for (const e of onStory(stored(item({ uri: 'urn:third' }), [stmt(thirdStatement, 'third says')]), third)) evolveStories(states, e);
+      return states;
+    };
+    const fold2 = (states: Map<string, StoryTimeline>, events: StoredEvent[]) => events.map((e) => evolveStories(states, e));
+    const T = '66666666-6666-5666-8666-666666666666';
+
+    it('a stale merge of X into an already merged story folds X into that story\'s survivor (no orphaned statements)', () => {
+      const states = threeStories(X, T);
+      fold2(states, mergeOf(SURVIVOR, [MERGED]));
+      const [r] = fold2(states, mergeOf(MERGED, [X])); // decided by an ingest that still saw MERGED as a story
+      expect(r.storyId).toBe(SURVIVOR);
+      expect(r.merged).toEqual([X]);
+      expect(Object.keys(states.get(SURVIVOR)!.statements).sort()).toEqual([A, B, T].sort());
+      expect(states.get(MERGED)!.statements).toEqual({});
+      expect(states.get(X)).toMatchObject({ mergedInto: SURVIVOR, statements: {} });
+      expect(states.get(MERGED)!.mergedInto).toBe(SURVIVOR); // never overwritten
+    });
+
+    it('a stale merge of an already merged story into another story merges its survivor, never redirects it away from its statements', () => {
+      const states = threeStories(C, T);
+      fold2(states, mergeOf(SURVIVOR, [MERGED]));
+      fold2(states, mergeOf(C, [MERGED])); // MERGED already lives in SURVIVOR: C and SURVIVOR are one story
+      expect(states.get(MERGED)!.mergedInto).toBe(SURVIVOR);
+      expect(states.get(SURVIVOR)!.mergedInto).toBe(C);
+      expect(Object.keys(states.get(C)!.statements).sort()).toEqual([A, B, T].sort());
+      expect(timelineEntries(states.get(C)!).every((x) => x.storyId === C)).toBe(true);
+    });
+
+    it('a reverse merge (A absorbs B, then B absorbs A) changes nothing: no cycle, no story vanishes', () => {
+      const states = threeStories(C, T);
+      fold2(states, mergeOf(SURVIVOR, [MERGED]));
+      const [r] = fold2(states, mergeOf(MERGED, [SURVIVOR]));
+      expect(r.merged).toEqual([]);
+      expect(states.get(SURVIVOR)!.mergedInto).toBeUndefined();
+      expect(states.get(MERGED)!.mergedInto).toBe(SURVIVOR);
+      expect(Object.keys(states.get(SURVIVOR)!.statements).sort()).toEqual([A, B].sort());
+      expect(resolveStory(states, MERGED)).toBe(SURVIVOR);
+      expect(resolveStory(states, SURVIVOR)).toBe(SURVIVOR);
+    });
+
+    it('a merge naming the survivor itself, or the same story twice through its survivor, is no self-merge', () => {
+      const states = threeStories(X, T);
+      fold2(states, mergeOf(SURVIVOR, [MERGED]));
+      const [r] = fold2(states, mergeOf(SURVIVOR, [MERGED, X]));
+      expect(r.merged).toEqual([X]);
+      expect(states.get(SURVIVOR)!.mergedInto).toBeUndefined();
+      expect(states.get(SURVIVOR)!.merges!.map((m) => m.mergedStoryIds)).toEqual([[MERGED], [X]]);
+    });
   });
 });

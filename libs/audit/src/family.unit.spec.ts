@@ -1,0 +1,80 @@
+import type { StoredEvent } from '@timeline/events';
+import { evolveStories, StoryTimeline } from '@timeline/timeline';
+import { id, late, log, M, mergeEnd, S, streamOf } from '../../../test/support/merge-family';
+import { diffTimeline, familyEvents, positionBound, readStoryFamily, replayFamily, replayStory, statementHistory } from './index';
+
+/**
+ * As-of replay, diff and history of a merge family: the same fold as the
+ * projector (evolveStories over every member's stream in global-position
+ * order), so a late event of a merged stream lands where the projector put it.
+ */
+const streams = new Map([[S, streamOf(S)], [M, streamOf(M)]]);
+
+/** The projector's fold: every event of the log in order, with evolveStories. */
+function projector(events: readonly StoredEvent[]): Map<string, StoryTimeline> {
+  const states = new Map<string, StoryTimeline>();
+  for (const e of events) evolveStories(states, e);
+  return states;
+}
+
+describe('merge family replay', () => {
+  it('reads the whole family from either member (every id a StoriesMerged names)', async () => {
+    const read = async (story: string) => streamOf(story);
+    expect([...(await readStoryFamily(S, read)).keys()]).toEqual([S, M]);
+    expect([...(await readStoryFamily(M, read)).keys()]).toEqual([M, S]);
+  });
+
+  it('as-of replay at the head equals the live projection, with a late event on the merged stream after the merge', () => {
+    const live = projector(log);
+    const r = replayFamily(S, streams);
+    expect(r.state).toEqual(live.get(S));
+    expect(replayFamily(M, streams).state).toEqual(live.get(M));
+    expect(r.state.statements[id(3)].status).toBe('superseded'); // the late version, applied on the survivor
+    expect(r.entries.map((e) => e.statementId).sort()).toEqual([id(1), id(2), id(4)].sort());
+    expect(r.reflects).toMatchObject({ globalPosition: log.at(-1)!.globalPosition, recordedAt: log.at(-1)!.recordedAt, streamPosition: streamOf(S).length, eventCount: streamOf(S).length });
+  });
+
+  it('a late event on a merged stream is folded at its own position, not at the merge (as-of before it does not show it)', () => {
+    const atMerge = replayFamily(S, streams, positionBound(mergeEnd));
+    expect(atMerge.state.statements[id(3)].status).toBe('active');
+    expect(atMerge.reflects.globalPosition).toBe(mergeEnd);
+    const justBefore = replayFamily(S, streams, positionBound(String(BigInt(late.globalPosition) - 1n)));
+    expect(justBefore.state.statements[id(3)].status).toBe('active');
+    const atLate = replayFamily(S, streams, positionBound(late.globalPosition));
+    expect(atLate.state.statements[id(3)].status).toBe('superseded');
+    expect(atLate.reflects).toMatchObject({ globalPosition: late.globalPosition, recordedAt: late.recordedAt });
+    expect(atLate.state).toEqual(projector(log.filter((e) => BigInt(e.globalPosition) <= BigInt(late.globalPosition))).get(S));
+  });
+
+  it('the merged story as of after the merge names its survivor; before it, it answers alone', () => {
+    expect(replayFamily(M, streams).survivor).toBe(S);
+    const before = replayFamily(M, streams, positionBound(String(BigInt(mergeEnd) - 2n)));
+    expect(before.survivor).toBeNull();
+    expect(before.entries.map((e) => e.statementId).sort()).toEqual([id(2), id(3)]);
+  });
+
+  it('diff with the merge before `from` still sees the merged stream\'s events between from and to', () => {
+    const d = diffTimeline(S, streams, positionBound(mergeEnd), { kind: 'head' });
+    expect(d.removed.map((x) => [x.statementId, x.after?.status])).toEqual([[id(3), 'superseded']]);
+    expect(d.removed[0].events.map((e) => e.eventId)).toContain(late.eventId);
+    expect(d.from).toEqual(replayFamily(S, streams, positionBound(mergeEnd)).reflects);
+    expect(d.to.globalPosition).toBe(log.at(-1)!.globalPosition);
+  });
+
+  it('diff across the merge adds the merged statements (both ends are the as-of answers)', () => {
+    const d = diffTimeline(S, streams, positionBound('102'), positionBound(mergeEnd));
+    expect(d.added.map((x) => x.statementId).sort()).toEqual([id(2), id(3)]);
+    expect(d.removed).toEqual([]);
+  });
+
+  it('a statement\'s history over the family follows it into the survivor and sees the late version', () => {
+    const h = statementHistory(S, id(3), familyEvents(streams))!;
+    expect(h.storyId).toBe(S);
+    expect(h.events.map((e) => e.kind)).toEqual(['recorded', 'merged', 'superseded']);
+  });
+
+  it('a story never merged replays the same with replayFamily and replayStory', () => {
+    const alone = new Map([[S, streamOf(S).filter((e) => BigInt(e.globalPosition) < 103n)]]);
+    expect(replayFamily(S, alone).state).toEqual(replayStory(S, alone.get(S)!).state);
+  });
+});
