@@ -44,8 +44,8 @@ function store(messages: NewEvent[][]): StoredEvent[] {
   );
 }
 
-/** The whole log, in global-position order. */
-export const log: StoredEvent[] = store([
+/** The family's messages (one append each), in log order. */
+export const messages: NewEvent[][] = [
   recordItemEvents({ item: item('urn:s', 1, '2025-03-03'), format: 'ninjs', storyId: S, extraction: extraction([stmt(1, '2025-03-03')]), correlationId: 'c' }),
   recordItemEvents({ item: item('urn:m', 1, '2025-03-03'), format: 'ninjs', storyId: M, extraction: extraction([stmt(2, '2025-03-03'), stmt(3, '2025-03-03')]), correlationId: 'c' }),
   recordItemEvents({
@@ -53,7 +53,9 @@ export const log: StoredEvent[] = store([
     merge: { survivorStoryId: S, mergedStoryIds: [M], evidence: [] },
   }),
   recordItemEvents({ item: item('urn:m', 2, '2025-03-03'), format: 'ninjs', storyId: M, extraction: extraction([stmt(2, '2025-03-03')]), correlationId: 'c' }),
-]);
+];
+/** The whole log, in global-position order. */
+export const log: StoredEvent[] = store(messages);
 /** One story's stream, in stream-position order. */
 export const streamOf = (story: string): StoredEvent[] => log.filter((e) => e.streamId === storyStream(story));
 /** Global position of the merge's last event (the marker on M's stream). */

@@ -1,29 +1,35 @@
 import { positionBound, replayFamily, ReplayBound } from '@timeline/audit';
-import type { StoredEvent } from '@timeline/events';
-import type { PgEventLog } from '@timeline/event-log';
-import type { AuditQueries } from '@timeline/read-model';
-import { id, late, log, M, mergeEnd, S, streamOf } from '../../test/support/merge-family';
+import { storyStream, StoredEvent, WireItem } from '@timeline/events';
+import { createTestSchema, PgEventLog, TestSchema } from '@timeline/event-log';
+import { AuditQueries } from '@timeline/read-model';
+import { ALL_MIGRATIONS } from '@timeline/runtime';
+import { id, M, messages, S } from '../../test/support/merge-family';
 import { AuditService } from './audit.service';
 
-/** AuditQueries over an in-memory log, read as the SQL does: a stream within a bound, after a stream position. */
-function fakeQueries(events: readonly StoredEvent[]): AuditQueries {
-  return {
-    replayEvents: async (streamId: string, bound: { toGlobalPosition?: string; asOf?: string } = {}, after = 0) =>
-      events.filter(
-        (e) =>
-          e.streamId === streamId && e.streamPosition > after &&
-          (bound.toGlobalPosition === undefined || BigInt(e.globalPosition) <= BigInt(bound.toGlobalPosition)) &&
-          (bound.asOf === undefined || e.recordedAt <= bound.asOf),
-      ),
-    streamHead: async (streamId: string) => {
-      const n = events.filter((e) => e.streamId === streamId).length;
-      return n ? { position: n, hash: '' } : null;
-    },
-  } as unknown as AuditQueries;
-}
+/**
+ * AuditService over a real log holding a merge family (test/support/merge-family.ts):
+ * S and M, a bridging item merging M into S, then a late version of M's item on M's
+ * stream. Positions are read back from the log.
+ */
+let db: TestSchema;
+let pgLog: PgEventLog;
+let log: StoredEvent[];
+let mergeEnd: string;
+let late: StoredEvent;
+const streamOf = (story: string): StoredEvent[] => log.filter((e) => e.streamId === storyStream(story));
+
+beforeAll(async () => {
+  db = await createTestSchema({ migrations: ALL_MIGRATIONS, poolMax: 4 });
+  pgLog = new PgEventLog(db.pool, { schema: db.schema });
+  for (const m of messages) await pgLog.append(m);
+  log = [...(await pgLog.readStream(storyStream(S))), ...(await pgLog.readStream(storyStream(M)))].sort((a, b) => Number(BigInt(a.globalPosition) - BigInt(b.globalPosition)));
+  mergeEnd = log.filter((e) => e.type === 'StoriesMerged').at(-1)!.globalPosition;
+  late = log.find((e) => e.type === 'WireItemRecorded' && (e.data as { item: WireItem }).item.version === 2)!;
+});
+afterAll(() => db?.drop());
 
 describe('AuditService as-of replay of a merge family', () => {
-  const service = () => new AuditService({} as PgEventLog, fakeQueries(log));
+  const service = () => new AuditService(pgLog, new AuditQueries(db.pool, db.schema));
 
   it('snapshot cache: warm == cold (a late event on the merged stream is not dropped by continuing from the survivor\'s snapshot)', async () => {
     const bounds: ReplayBound[] = [positionBound(String(BigInt(mergeEnd) - 2n)), positionBound(mergeEnd), positionBound(late.globalPosition), { kind: 'head' }];
