@@ -8,28 +8,13 @@ import { connectNats } from '@timeline/messaging';
 import { ReadModelQueries } from '@timeline/read-model';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
 import { IngestService } from './ingest.service';
+import { authority, bridge, union } from '../../test/support/merge-items';
 
 /**
  * A publish that fails (here for real: JetStream has no stream on the
  * subject, so the broker answers "no responders") must leave ingest's story
  * index as it was: no merge and no item uri recorded that the log never got.
  */
-const ninjs = (uri: string, at: string, headline: string, body: string) => ({
-  uri, type: 'text', version: '1', pubstatus: 'usable', firstcreated: at, versioncreated: at, headline, language: 'en', body_text: body,
-});
-// Two threads of one story, then an item that bridges them (as in test/story-merge.int.spec.ts).
-const union = ninjs(
-  'urn:test:merge:union', '2025-03-04T09:00:00Z', 'Harbourton dockworkers walk out',
-  'Maren Lind of the Dockworkers Union said on Monday the Harbourton walkout would go on.\n\n"We will stay out until the offer is fair," Lind said at Harbourton quay.',
-);
-const authority = ninjs(
-  'urn:test:merge:authority', '2025-03-04T11:00:00Z', 'Ostrand Port Authority shuts terminals',
-  'Tobias Renn of the Ostrand Port Authority said on Tuesday the Ostrand terminals were shut.\n\n"The terminals stay closed for now," Renn said at Ostrand.',
-);
-const bridge = ninjs(
-  'urn:test:merge:bridge', '2025-03-05T10:00:00Z', 'Harbourton strike: Lind and Renn meet',
-  'Maren Lind of the Dockworkers Union met Tobias Renn of the Ostrand Port Authority on Wednesday over the Harbourton walkout and the Ostrand terminals.\n\n"We talked for an hour," Renn said.',
-);
 
 describe('ingest: a publish that fails leaves no merge behind (real NATS and Postgres)', () => {
   let db: TestSchema;

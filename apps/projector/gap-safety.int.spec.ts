@@ -4,6 +4,7 @@ import { AppendResult, Checkpoint, createTestSchema, PgEventLog, sampleWireItemE
 import { TimelineProjection, TIMELINE_PROJECTION } from '@timeline/read-model';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
 import { ProjectorRunner } from './projector.runner';
+import { prng } from '../../bench/suite/items';
 
 /** A TimelineProjection that remembers every event its gap-safe read returned (the projector's reads). */
 class RecordingProjection extends TimelineProjection {
@@ -18,17 +19,6 @@ class RecordingProjection extends TimelineProjection {
   }
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
 

@@ -13,6 +13,7 @@ import { evaluateGoldDir, loadGoldDir } from './load';
 import { isPyWhitespace, isWordChar, normName, pyRound, toks, tokF1 } from './text';
 import { dateOk, speakerOk, surnameCounts } from './score';
 import type { EvalReport, GoldFile, GoldStatement, Prediction, PredictedStatement } from './types';
+import { prng } from '../../../bench/suite/items';
 
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
 const GOLD_DIR = path.join(CORPUS, 'gold');
@@ -43,17 +44,6 @@ function runReference(predPath: string): ReferenceResult {
   return { totals, rows };
 }
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const golds: GoldFile[] = loadGoldDir(GOLD_DIR);
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
