@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
-import { buildBundle, hasMerges, positionBound, readStoryFamily, ReplayBound, replayFamily, replaySummary, timeBound, verifyBundle } from '@timeline/audit';
+import { buildBundle, positionBound, readStoryFamily, ReplayBound, replaySummary, timeBound, verifyBundle } from '@timeline/audit';
 import { loadConfig, requireDatabaseUrl, TimelineConfig } from '@timeline/config';
 import { storyStream } from '@timeline/events';
 import { ChainVerifier, createPool, PgEventLog } from '@timeline/event-log';
@@ -82,44 +82,43 @@ function boundOf(o: { asOf?: string; position?: string }): ReplayBound {
 /**
  * `timeline audit export --story <id> [--as-of <ISO> | --position <n>]`:
  * write the story's audit bundle (NDJSON: manifest, raw events with their
- * chain hashes, links to the sealed head) to stdout. For a story merged
- * into another (at the head of the log) it still exports the story's own
- * stream and prints on stderr a note naming the survivor (`note: story <id>
- * was merged into story <survivor> ...`).
- * @returns 0; 1 for an unknown story.
+ * chain hashes, links to the sealed heads) to stdout. The bundle holds every
+ * stream of the story's merge family (the stories it absorbed, the one it
+ * was merged into: readStoryFamily), so `verify-bundle` reproduces the same
+ * as-of timeline as GET /stories/:id/timeline; a story never merged is one
+ * stream. For a story merged into another by the bound, stderr names the
+ * survivor (`note: story <id> was merged into story <survivor> ...`).
+ * @returns 0; throws (exit 1) for an unknown story or an invalid bound.
  */
 export async function auditExport(opts: { story: string; asOf?: string; position?: string }, io: AuditIo): Promise<number> {
   const cfg = loadConfig(io.env ?? process.env);
   const bound = boundOf(opts);
   return withLog(cfg, async (_log, q) => {
-    const streamId = storyStream(opts.story);
-    const head = await q.streamHead(streamId);
-    if (!head || head.position === 0) throw new Error(`no story ${opts.story} (stream ${streamId} has no events)`);
-    const events = (await q.rawStream(streamId)).filter((e) => e.streamPosition <= head.position);
-    // Check the story's own chain before exporting it (the whole log: `timeline audit verify`).
-    const chain = new ChainVerifier();
-    for (const e of events) chain.push({ ...e, headPosition: head.position, headHash: head.hash });
-    chain.finish();
-    const { lines, manifest } = buildBundle({
-      storyId: opts.story,
-      streamId,
-      events,
-      sealedHead: head,
-      headsDigest: await q.headsDigest(),
-      bound,
-      exportedAt: new Date().toISOString(),
-    });
+    const own = storyStream(opts.story);
+    const ownHead = await q.streamHead(own);
+    if (!ownHead || ownHead.position === 0) throw new Error(`no story ${opts.story} (stream ${own} has no events)`);
+    const family = await readStoryFamily(opts.story, (id) => q.replayEvents(storyStream(id)));
+    const streams = [];
+    const broken: string[] = [];
+    for (const storyId of family.keys()) {
+      const streamId = storyStream(storyId);
+      const head = storyId === opts.story ? ownHead : await q.streamHead(streamId);
+      if (!head || head.position === 0) continue; // named by a merge but never written: nothing to prove
+      const events = (await q.rawStream(streamId)).filter((e) => e.streamPosition <= head.position);
+      // Check each chain before exporting it (the whole log: `timeline audit verify`).
+      const chain = new ChainVerifier();
+      for (const e of events) chain.push({ ...e, headPosition: head.position, headHash: head.hash });
+      chain.finish();
+      if (chain.problems.length) broken.push(`${streamId}: ${chain.problems[0].message}`);
+      streams.push({ storyId, streamId, events, sealedHead: head });
+    }
+    const { lines, manifest, replay } = buildBundle({ storyId: opts.story, streams, headsDigest: await q.headsDigest(), bound, exportedAt: new Date().toISOString() });
     for (const l of lines) io.out.write(l + '\n');
-    io.err.write(`exported ${manifest.events} events of ${streamId} (${manifest.timeline.statements} statements on the timeline as of ${manifest.lastRecordedAt ?? 'the start'})\n`);
-    if (chain.problems.length) io.err.write(`warning: the story's chain does not verify (${chain.problems[0].message}); the bundle carries what is stored and will not verify either\n`);
-    const own = await q.replayEvents(streamId);
-    if (hasMerges(own)) {
-      const survivor = replayFamily(opts.story, await readStoryFamily(opts.story, (id) => q.replayEvents(storyStream(id)), own)).survivor;
-      if (survivor) {
-        io.err.write(
-          `note: story ${opts.story} was merged into story ${survivor} (StoriesMerged); this bundle holds ${streamId} alone, and its statements are on ${survivor}'s timeline now: export --story ${survivor} too\n`,
-        );
-      }
+    const of = streams.length === 1 ? own : `${streams.length} streams (the story's merge family)`;
+    io.err.write(`exported ${manifest.events} events of ${of} (${manifest.timeline.statements} statements on the timeline as of ${manifest.lastRecordedAt ?? 'the start'})\n`);
+    for (const b of broken) io.err.write(`warning: a chain does not verify (${b}); the bundle carries what is stored and will not verify either\n`);
+    if (replay.survivor) {
+      io.err.write(`note: story ${opts.story} was merged into story ${replay.survivor} (StoriesMerged) by this bound; its statements are on ${replay.survivor}'s timeline: export --story ${replay.survivor}\n`);
     }
     return 0;
   });
@@ -141,14 +140,23 @@ export function auditVerifyBundle(file: string, opts: { json?: boolean }, io: Au
     return r.ok ? 0 : EXIT_TAMPERED;
   }
   const m = r.manifest;
-  if (m) io.out.write(`bundle of story ${m.storyId}: ${r.eventsChecked} events, ${r.linksChecked} links to the sealed head at position ${m.sealedHead.position}; exported ${m.exportedAt}\n`);
+  if (m) {
+    const heads = m.streams.map((s) => (m.streams.length === 1 ? `position ${s.sealedHead.position}` : `${s.streamId} at ${s.sealedHead.position}`)).join(', ');
+    io.out.write(`bundle of story ${m.storyId}: ${r.eventsChecked} events${m.streams.length > 1 ? ` of ${m.streams.length} streams (its merge family)` : ''}, ${r.linksChecked} links to the sealed head${m.streams.length > 1 ? 's' : ''} at ${heads}; exported ${m.exportedAt}\n`);
+    if (m.timeline.survivor) io.out.write(`note: by this bound the story was merged into story ${m.timeline.survivor}; its statements are on that story's timeline\n`);
+  }
   if (r.replay) {
     const requested = m?.requested.asOf ? `as of ${m.requested.asOf}` : m?.requested.position ? `up to position ${m.requested.position}` : 'at export';
     io.out.write(`timeline ${requested} (reflects global position ${r.replay.reflects.globalPosition}, recorded ${r.replay.reflects.recordedAt ?? '-'}):\n`);
     io.out.write(formatTimeline(replaySummary(r.replay), r.replay.entries, io.out.columns || 150) + '\n');
   }
-  if (r.ok) io.out.write('OK: chain intact from the genesis hash to the sealed head; timeline reproduced\n');
-  else for (const p of r.problems) io.out.write(`BAD: line ${p.line}${p.streamPosition !== undefined ? ` (stream position ${p.streamPosition})` : ''}: ${p.message}\n`);
+  if (r.ok) io.out.write(`OK: ${m && m.streams.length > 1 ? 'every chain' : 'chain'} intact from the genesis hash to the sealed head; timeline reproduced\n`);
+  else {
+    for (const p of r.problems) {
+      const where = p.streamPosition !== undefined ? ` (${m && m.streams.length > 1 && p.streamId ? `${p.streamId} ` : ''}stream position ${p.streamPosition})` : '';
+      io.out.write(`BAD: line ${p.line}${where}: ${p.message}\n`);
+    }
+  }
   return r.ok ? 0 : EXIT_TAMPERED;
 }
 
@@ -211,7 +219,7 @@ export function registerAuditCommands(program: Command, io: AuditIo = { out: pro
     });
   audit
     .command('export')
-    .description("Write a story's audit bundle (NDJSON: manifest, events with chain hashes, links to the sealed head) to stdout.")
+    .description("Write a story's audit bundle to stdout (NDJSON: manifest, then per stream of the story and the stories merged with it, its events with chain hashes and links to its sealed head).")
     .requiredOption('--story <id>', 'story id (uuid)')
     .addOption(new Option('--as-of <time>', 'ISO 8601 recorded time: export the events the log held then'))
     .addOption(new Option('--position <n>', 'global position: export the events up to it'))

@@ -149,11 +149,12 @@ describe('statement history', () => {
 describe('audit bundle', () => {
   const head = { position: raw.length, hash: raw[raw.length - 1].hash };
   const build = (bound = timeBound(raw[19].recordedAt)) =>
-    buildBundle({ storyId: story.storyId, streamId: story.streamId, events: raw, sealedHead: head, headsDigest: 'f'.repeat(64), bound, exportedAt: '2026-01-01T00:00:00.000Z' });
+    buildBundle({ storyId: story.storyId, streams: [{ storyId: story.storyId, streamId: story.streamId, events: raw, sealedHead: head }], headsDigest: 'f'.repeat(64), bound, exportedAt: '2026-01-01T00:00:00.000Z' });
 
   it('verifies offline and reproduces the as-of timeline', () => {
     const b = build();
-    expect(b.manifest).toMatchObject({ events: 20, lastStreamPosition: 20, sealedHead: head, requested: { asOf: raw[19].recordedAt } });
+    expect(b.manifest).toMatchObject({ events: 20, lastGlobalPosition: raw[19].globalPosition, requested: { asOf: raw[19].recordedAt }, timeline: { survivor: null } });
+    expect(b.manifest.streams).toEqual([expect.objectContaining({ storyId: story.storyId, events: 20, lastStreamPosition: 20, lastHash: raw[19].hash, sealedHead: head })]);
     expect(b.lines).toHaveLength(1 + 20 + (raw.length - 20));
     const r = verifyBundle(b.lines.join('\n') + '\n');
     expect(r.problems).toEqual([]);
@@ -195,6 +196,25 @@ describe('audit bundle', () => {
     });
     expect(r.ok).toBe(false);
     expect(r.problems[0].streamPosition).toBe(21);
+  });
+
+  it('still verifies a format-1 bundle (one stream, described on the manifest itself)', () => {
+    const [m, ...rest] = build().lines.map((l) => JSON.parse(l));
+    const { streams, ...top } = m;
+    const v1 = { ...top, formatVersion: 1, lastStreamPosition: streams[0].lastStreamPosition, lastHash: streams[0].lastHash, sealedHead: streams[0].sealedHead };
+    const lines = [v1, ...rest.map(({ streamId, ...l }: any) => (l.kind === 'link' ? l : { ...l, streamId }))];
+    const r = verifyBundle(lines.map((l) => JSON.stringify(l)).join('\n'));
+    expect(r.problems).toEqual([]);
+    expect(r.replay!.entries).toEqual(replayStory(story.storyId, stored, timeBound(raw[19].recordedAt)).entries);
+    const edited = lines.map((l, i) => (i === 4 ? { ...l, data: { ...l.data, content: 'Forged' } } : l));
+    expect(verifyBundle(edited.map((l) => JSON.stringify(l)).join('\n')).problems[0]).toMatchObject({ streamPosition: 4 });
+  });
+
+  it('refuses a bundle format it does not know, naming the version', () => {
+    const [m, ...rest] = build().lines.map((l) => JSON.parse(l));
+    const r = verifyBundle([{ ...m, formatVersion: 9 }, ...rest].map((l) => JSON.stringify(l)).join('\n'));
+    expect(r.ok).toBe(false);
+    expect(r.problems[0].message).toMatch(/unsupported bundle format version 9/);
   });
 });
 

@@ -1,30 +1,41 @@
 import { chainHash, EventSchemas, GENESIS_HASH, sha256Canonical, StoredEvent, upcast, validateNewEvent } from '@timeline/events';
 import { describeBound, ReplayBound } from './bounds';
+import { compareGlobalPositions, FamilyReplayResult, replayFamily } from './family';
 import { prefixLength, replayStory, ReplayResult } from './replay';
 
 /**
- * Audit bundles: one story's events with their chain proofs and a manifest,
+ * Audit bundles: a story's events with their chain proofs and a manifest,
  * as NDJSON, checkable offline (no database) by `verifyBundle`.
  *
- * Line 1 is the manifest; then one `event` line per exported event, raw as
- * stored (the chain hash covers the stored schema version and data, so events
- * are NOT upcast in the bundle: the verifier upcasts them on read, like the
- * log does); then one `link` line per later event of the stream that the
- * as-of cut left out (position, prevHash, hash only), ending at the stream's
- * sealed head. The links prove that the exported prefix is the beginning of
- * the chain the log seals today; the bodies of those later events are not in
- * the bundle, so their hashes are taken as given.
+ * A bundle holds every stream of the story's merge family (readStoryFamily:
+ * the story's own stream first, then every story a StoriesMerged links it
+ * to), because an as-of timeline of a story that absorbed others is folded
+ * from all of their streams (replayFamily); a story never merged is a family
+ * of one stream.
  *
- * What it proves: the events are unaltered and complete from the stream's
- * first event to the cut, and they chain into the sealed head the exporter
- * saw (`sealedHead`, also in `headsDigest`). An adversary who rewrites the
- * whole bundle consistently produces another `lastHash` / `sealedHead.hash`:
- * compare them with a copy kept elsewhere (e.g. GET /audit/verify's
- * `headsDigest` recorded earlier).
+ * Line 1 is the manifest; then, stream by stream in the manifest's order,
+ * one `event` line per exported event, raw as stored (the chain hash covers
+ * the stored schema version and data, so events are NOT upcast in the bundle:
+ * the verifier upcasts them on read, like the log does), then one `link` line
+ * per later event of that stream that the as-of cut left out (position,
+ * prevHash, hash only), ending at the stream's sealed head. The links prove
+ * that the exported prefix is the beginning of the chain the log seals today;
+ * the bodies of those later events are not in the bundle, so their hashes
+ * are taken as given.
+ *
+ * What it proves: per stream, the events are unaltered and complete from the
+ * stream's first event to the cut, and they chain into the sealed head the
+ * exporter saw (`streams[].sealedHead`, also in `headsDigest`). An adversary
+ * who rewrites the whole bundle consistently produces other `lastHash` /
+ * `sealedHead.hash` values: compare them with a copy kept elsewhere (e.g.
+ * GET /audit/verify's `headsDigest` recorded earlier).
+ *
+ * Format versions: 2 (this one: `streams`); 1 (one stream, its fields on
+ * the manifest itself) is still verified.
  */
 
 export const BUNDLE_FORMAT = 'statement-timeline-audit-bundle';
-export const BUNDLE_FORMAT_VERSION = 1;
+export const BUNDLE_FORMAT_VERSION = 2;
 
 /** An event exactly as stored in the log (no upcasting), with its positions and chain hashes. */
 export interface RawStoredEvent {
@@ -45,38 +56,62 @@ export interface RawStoredEvent {
   readonly hash: string;
 }
 
+/** One stream of a bundle, as the manifest describes it. */
+export interface BundleStream {
+  /** The story whose stream it is (`story-<storyId>`). */
+  readonly storyId: string;
+  readonly streamId: string;
+  /** Number of its `event` lines (stream positions 1..events). */
+  readonly events: number;
+  readonly lastStreamPosition: number;
+  readonly lastGlobalPosition: string;
+  readonly lastRecordedAt: string | null;
+  /** Hash of its last exported event (GENESIS_HASH when none). */
+  readonly lastHash: string;
+  /** The stream's sealed head when exported (stream_heads). */
+  readonly sealedHead: { readonly position: number; readonly hash: string };
+}
+
 /** First line of a bundle. */
 export interface BundleManifest {
   readonly kind: 'manifest';
   readonly format: typeof BUNDLE_FORMAT;
   readonly formatVersion: number;
+  /** The exported story, and its own stream. */
   readonly storyId: string;
   readonly streamId: string;
   /** When the export ran (ISO 8601 UTC; passed in by the caller). */
   readonly exportedAt: string;
   /** The as-of bound of the export: `{ asOf }` (recorded time), `{ position }` or `{}` (everything). */
   readonly requested: { asOf?: string; position?: string };
-  /** Number of `event` lines (stream positions 1..events). */
+  /** Number of `event` lines, all streams. */
   readonly events: number;
-  readonly lastStreamPosition: number;
+  /** The latest exported event of the family: its global position ('0' when none) and recorded time. */
   readonly lastGlobalPosition: string;
   readonly lastRecordedAt: string | null;
-  /** Hash of the last exported event (GENESIS_HASH when none). */
-  readonly lastHash: string;
+  /** The family's streams, the story's own first; their lines come in this order. */
+  readonly streams: readonly BundleStream[];
   readonly genesisHash: string;
-  /** The stream's sealed head when exported (stream_heads). */
-  readonly sealedHead: { readonly position: number; readonly hash: string };
   /** sha256 over every sealed head of the log when exported (VerifyReport.headsDigest), when known. */
   readonly headsDigest: string | null;
   /** Current schema version per event type of the exporting code (older stored versions are upcast on read). */
   readonly schemaVersions: Record<string, number>;
-  /** The as-of timeline the exporter computed: number of statements and sha256 of its canonical JSON. */
-  readonly timeline: { readonly statements: number; readonly digest: string };
+  /**
+   * The as-of timeline the exporter computed: number of statements, sha256 of
+   * its canonical JSON, and the survivor holding the story's statements when
+   * the story had been merged into another by the bound (null otherwise).
+   */
+  readonly timeline: { readonly statements: number; readonly digest: string; readonly survivor: string | null };
 }
+
+/** A format-1 manifest: one stream, described on the manifest itself. */
+type ManifestV1 = Omit<BundleManifest, 'streams'> & Omit<BundleStream, 'storyId' | 'streamId' | 'events'>;
 
 export type BundleEventLine = RawStoredEvent & { readonly kind: 'event' };
 export interface BundleLinkLine {
   readonly kind: 'link';
+  /** The stream it continues (absent in format 1: the bundle's one stream). */
+  readonly streamId?: string;
   readonly streamPosition: number;
   readonly globalPosition: string;
   readonly recordedAt: string;
@@ -104,13 +139,20 @@ export function timelineDigest(r: ReplayResult): string {
   return sha256Canonical(r.entries);
 }
 
-/** Input of buildBundle. */
-export interface BundleInput {
+/** One stream to export (buildBundle). */
+export interface BundleStreamInput {
   readonly storyId: string;
   readonly streamId: string;
   /** The WHOLE stream as stored, in stream-position order (the part after the cut becomes link lines). */
   readonly events: readonly RawStoredEvent[];
   readonly sealedHead: { position: number; hash: string };
+}
+
+/** Input of buildBundle. */
+export interface BundleInput {
+  readonly storyId: string;
+  /** The story's merge family (readStoryFamily), the story's own stream first; one stream for a story never merged. */
+  readonly streams: readonly BundleStreamInput[];
   readonly headsDigest?: string | null;
   readonly bound: ReplayBound;
   /** ISO 8601 time of the export (the caller's clock). */
@@ -118,47 +160,74 @@ export interface BundleInput {
 }
 
 /**
- * Build a bundle's lines (NDJSON without newlines): manifest, events within
- * the bound, links to the sealed head. Also returns the replay it recorded.
- * @throws Error when a stored event cannot be upcast or validated.
+ * Build a bundle's lines (NDJSON without newlines): manifest, then per
+ * stream its events within the bound (prefixLength, as the as-of replay cuts
+ * each stream) and the links to its sealed head. Also returns the replay it
+ * recorded (replayFamily of the cut streams: what GET
+ * /stories/:id/timeline?asOf|position answers).
+ * @throws Error when a stored event cannot be upcast or validated, or when
+ *   the first stream is not the story's own.
  */
-export function buildBundle(input: BundleInput): { lines: string[]; manifest: BundleManifest; replay: ReplayResult } {
-  const stored = input.events.map(readRawEvent);
-  const n = prefixLength(stored, input.bound);
-  const replay = replayStory(input.storyId, stored.slice(0, n), { kind: 'head' });
-  const last = n > 0 ? input.events[n - 1] : undefined;
+export function buildBundle(input: BundleInput): { lines: string[]; manifest: BundleManifest; replay: FamilyReplayResult } {
+  const own = input.streams[0];
+  if (!own || own.storyId !== input.storyId) throw new Error(`buildBundle: the first stream must be story ${input.storyId}'s own`);
+  const cut = new Map<string, StoredEvent[]>();
+  const streams: BundleStream[] = [];
+  let events = 0;
+  let last: RawStoredEvent | undefined;
+  for (const st of input.streams) {
+    const stored = st.events.map(readRawEvent);
+    const n = prefixLength(stored, input.bound);
+    cut.set(st.storyId, stored.slice(0, n));
+    const tail = n > 0 ? st.events[n - 1] : undefined;
+    if (tail && (!last || compareGlobalPositions(tail.globalPosition, last.globalPosition) > 0)) last = tail;
+    events += n;
+    streams.push({
+      storyId: st.storyId,
+      streamId: st.streamId,
+      events: n,
+      lastStreamPosition: tail?.streamPosition ?? 0,
+      lastGlobalPosition: tail?.globalPosition ?? '0',
+      lastRecordedAt: tail?.recordedAt ?? null,
+      lastHash: tail?.hash ?? GENESIS_HASH,
+      sealedHead: { position: st.sealedHead.position, hash: st.sealedHead.hash },
+    });
+  }
+  const replay = replayFamily(input.storyId, cut);
   const manifest: BundleManifest = {
     kind: 'manifest',
     format: BUNDLE_FORMAT,
     formatVersion: BUNDLE_FORMAT_VERSION,
     storyId: input.storyId,
-    streamId: input.streamId,
+    streamId: own.streamId,
     exportedAt: input.exportedAt,
     requested: describeBound(input.bound),
-    events: n,
-    lastStreamPosition: last?.streamPosition ?? 0,
+    events,
     lastGlobalPosition: last?.globalPosition ?? '0',
     lastRecordedAt: last?.recordedAt ?? null,
-    lastHash: last?.hash ?? GENESIS_HASH,
+    streams,
     genesisHash: GENESIS_HASH,
-    sealedHead: { position: input.sealedHead.position, hash: input.sealedHead.hash },
     headsDigest: input.headsDigest ?? null,
     schemaVersions: Object.fromEntries(Object.entries(EventSchemas).map(([t, s]) => [t, s.version])),
-    timeline: { statements: replay.entries.length, digest: timelineDigest(replay) },
+    timeline: { statements: replay.entries.length, digest: timelineDigest(replay), survivor: replay.survivor },
   };
   const lines = [JSON.stringify(manifest)];
-  for (let i = 0; i < n; i++) lines.push(JSON.stringify({ kind: 'event', ...input.events[i] }));
-  for (let i = n; i < input.events.length; i++) {
-    const e = input.events[i];
-    const link: BundleLinkLine = { kind: 'link', streamPosition: e.streamPosition, globalPosition: e.globalPosition, recordedAt: e.recordedAt, prevHash: e.prevHash, hash: e.hash };
-    lines.push(JSON.stringify(link));
-  }
+  input.streams.forEach((st, k) => {
+    const n = streams[k].events;
+    for (let i = 0; i < n; i++) lines.push(JSON.stringify({ kind: 'event', ...st.events[i] }));
+    for (let i = n; i < st.events.length; i++) {
+      const e = st.events[i];
+      const link: BundleLinkLine = { kind: 'link', streamId: st.streamId, streamPosition: e.streamPosition, globalPosition: e.globalPosition, recordedAt: e.recordedAt, prevHash: e.prevHash, hash: e.hash };
+      lines.push(JSON.stringify(link));
+    }
+  });
   return { lines, manifest, replay };
 }
 
-/** One problem verifyBundle found; `line` is 1-based. */
+/** One problem verifyBundle found; `line` is 1-based (0: not tied to a line). */
 export interface BundleProblem {
   readonly line: number;
+  readonly streamId?: string;
   readonly streamPosition?: number;
   readonly message: string;
 }
@@ -166,6 +235,7 @@ export interface BundleProblem {
 /** Result of verifyBundle. */
 export interface BundleReport {
   readonly ok: boolean;
+  /** The manifest as read (a format-1 manifest with its one stream listed in `streams`). */
   readonly manifest: BundleManifest | null;
   readonly eventsChecked: number;
   readonly linksChecked: number;
@@ -177,11 +247,40 @@ export interface BundleReport {
   readonly timelineDigest: string | null;
 }
 
+/** The chain check of one stream of a bundle, line by line. */
+interface StreamCheck {
+  readonly spec: BundleStream;
+  readonly events: RawStoredEvent[];
+  expected: number;
+  prevHash: string;
+  links: number;
+  broken: boolean;
+}
+
+/** A manifest as format 2 (`streams`): a format-1 manifest's one stream is described on the manifest itself. */
+function manifestStreams(obj: Record<string, unknown>): BundleManifest {
+  if (obj.formatVersion !== 1) return obj as unknown as BundleManifest;
+  const m = obj as unknown as ManifestV1;
+  const own: BundleStream = {
+    storyId: m.storyId,
+    streamId: m.streamId,
+    events: m.events,
+    lastStreamPosition: m.lastStreamPosition,
+    lastGlobalPosition: m.lastGlobalPosition,
+    lastRecordedAt: m.lastRecordedAt,
+    lastHash: m.lastHash,
+    sealedHead: m.sealedHead,
+  };
+  return { ...m, streams: [own], timeline: { ...m.timeline, survivor: null } };
+}
+
 /**
- * Verify a bundle offline: the manifest, the events' stream positions
- * (1, 2, 3, ...), every chain hash recomputed from GENESIS_HASH, the last hash
- * against the manifest, the links from the last event to the sealed head,
- * then replay the events with `evolve` (after upcasting) and compare the
+ * Verify a bundle offline: the manifest; per stream, its events' stream
+ * positions (1, 2, 3, ...), every chain hash recomputed from GENESIS_HASH,
+ * its last hash against the manifest and its links from the last event to
+ * the sealed head; then replay the events (upcast first) with the
+ * projector's fold, the whole family in global-position order
+ * (replayFamily; format 1: replayStory of its one stream), and compare the
  * timeline with the one the exporter recorded. Pure: no I/O.
  * @param text the NDJSON bundle.
  */
@@ -190,13 +289,9 @@ export function verifyBundle(text: string): BundleReport {
   const lines = text.split('\n').map((l) => l.trim());
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   let manifest: BundleManifest | null = null;
-  const events: RawStoredEvent[] = [];
-  let prevHash = GENESIS_HASH;
-  let expected = 1;
-  let links = 0;
-  let chainBroken = false;
-  let headHash: string | null = null;
-  let headPosition = 0;
+  const checks = new Map<string, StreamCheck>();
+  let eventsChecked = 0;
+  let linksChecked = 0;
 
   lines.forEach((raw, idx) => {
     const line = idx + 1;
@@ -213,77 +308,103 @@ export function verifyBundle(text: string): BundleReport {
         problems.push({ line, message: `line 1 must be a ${BUNDLE_FORMAT} manifest` });
         return;
       }
-      if (obj.formatVersion !== BUNDLE_FORMAT_VERSION) problems.push({ line, message: `unsupported bundle format version ${String(obj.formatVersion)}` });
-      manifest = obj as unknown as BundleManifest;
+      if (obj.formatVersion !== 1 && obj.formatVersion !== BUNDLE_FORMAT_VERSION) {
+        problems.push({ line, message: `unsupported bundle format version ${String(obj.formatVersion)} (this verifier reads 1 and ${BUNDLE_FORMAT_VERSION})` });
+        return;
+      }
+      manifest = manifestStreams(obj);
+      if (!Array.isArray(manifest.streams) || !manifest.streams.length) {
+        problems.push({ line, message: 'the manifest lists no streams' });
+        manifest = null;
+        return;
+      }
+      for (const spec of manifest.streams) checks.set(spec.streamId, { spec, events: [], expected: 1, prevHash: GENESIS_HASH, links: 0, broken: false });
       return;
     }
     if (!manifest) return;
-    const m: BundleManifest = manifest;
+    if (obj.kind !== 'event' && obj.kind !== 'link') {
+      problems.push({ line, message: `line ${line}: unknown kind ${String(obj.kind)}` });
+      return;
+    }
+    // Format-1 link lines carry no stream id: they continue the bundle's one stream.
+    const streamId = typeof obj.streamId === 'string' ? obj.streamId : manifest.streams.length === 1 ? manifest.streamId : '';
+    const c = checks.get(streamId);
+    const streamPosition = typeof obj.streamPosition === 'number' ? obj.streamPosition : undefined;
+    if (!c) {
+      problems.push({ line, streamId, streamPosition, message: `line ${line}: ${String(obj.kind)} of stream ${streamId || '(none)'}, which the manifest does not list` });
+      return;
+    }
     if (obj.kind === 'event') {
       const e = obj as unknown as BundleEventLine;
-      if (links > 0) problems.push({ line, streamPosition: e.streamPosition, message: `line ${line}: event after a link line` });
-      if (e.streamId !== m.streamId) problems.push({ line, streamPosition: e.streamPosition, message: `line ${line}: event of stream ${e.streamId}, the bundle is of ${m.streamId}` });
-      events.push(e);
-      if (chainBroken) return;
-      if (e.streamPosition !== expected) {
-        chainBroken = true;
-        problems.push({ line, streamPosition: expected, message: `stream position ${expected} is missing (line ${line} holds position ${e.streamPosition}): events deleted or reordered` });
+      eventsChecked += 1;
+      if (c.links > 0) problems.push({ line, streamId, streamPosition: e.streamPosition, message: `line ${line}: event after a link line of its stream` });
+      c.events.push(e);
+      if (c.broken) return;
+      if (e.streamPosition !== c.expected) {
+        c.broken = true;
+        problems.push({ line, streamId, streamPosition: c.expected, message: `stream position ${c.expected} is missing (line ${line} holds position ${e.streamPosition}): events deleted or reordered` });
         return;
       }
-      if (e.prevHash !== prevHash) {
-        chainBroken = true;
-        problems.push({ line, streamPosition: e.streamPosition, message: `stream position ${e.streamPosition}: prevHash does not match the hash of the event before it` });
+      if (e.prevHash !== c.prevHash) {
+        c.broken = true;
+        problems.push({ line, streamId, streamPosition: e.streamPosition, message: `stream position ${e.streamPosition}: prevHash does not match the hash of the event before it` });
         return;
       }
-      const h = chainHash(prevHash, e);
-      if (h !== e.hash) {
-        chainBroken = true;
-        problems.push({ line, streamPosition: e.streamPosition, message: `stream position ${e.streamPosition}: hash differs from the recomputed hash (event edited)` });
+      if (chainHash(c.prevHash, e) !== e.hash) {
+        c.broken = true;
+        problems.push({ line, streamId, streamPosition: e.streamPosition, message: `stream position ${e.streamPosition}: hash differs from the recomputed hash (event edited)` });
         return;
       }
-      prevHash = e.hash;
-      expected += 1;
+      c.prevHash = e.hash;
+      c.expected += 1;
       return;
     }
-    if (obj.kind === 'link') {
-      const k = obj as unknown as BundleLinkLine;
-      if (links === 0 && !chainBroken && events.length !== m.events) {
-        problems.push({ line, streamPosition: Math.min(m.events, events.length) + 1, message: `manifest says ${m.events} events, the bundle holds ${events.length}` });
-      }
-      links += 1;
-      if (chainBroken) return;
-      if (k.streamPosition !== expected || k.prevHash !== prevHash) {
-        chainBroken = true;
-        problems.push({ line, streamPosition: k.streamPosition, message: `link at stream position ${k.streamPosition} does not continue the chain` });
-        return;
-      }
-      prevHash = k.hash;
-      expected += 1;
+    const k = obj as unknown as BundleLinkLine;
+    if (c.links === 0 && !c.broken && c.events.length !== c.spec.events) {
+      problems.push({ line, streamId, streamPosition: Math.min(c.spec.events, c.events.length) + 1, message: `manifest says ${c.spec.events} events of ${streamId}, the bundle holds ${c.events.length}` });
+    }
+    c.links += 1;
+    linksChecked += 1;
+    if (c.broken) return;
+    if (k.streamPosition !== c.expected || k.prevHash !== c.prevHash) {
+      c.broken = true;
+      problems.push({ line, streamId, streamPosition: k.streamPosition, message: `link at stream position ${k.streamPosition} does not continue the chain` });
       return;
     }
-    problems.push({ line, message: `line ${line}: unknown kind ${String(obj.kind)}` });
+    c.prevHash = k.hash;
+    c.expected += 1;
   });
-  headHash = prevHash;
-  headPosition = expected - 1;
 
   if (!manifest) {
     if (!problems.length) problems.push({ line: 1, message: 'empty bundle: no manifest' });
-    return { ok: false, manifest: null, eventsChecked: events.length, linksChecked: links, problems, replay: null, timelineDigest: null };
+    return { ok: false, manifest: null, eventsChecked, linksChecked, problems, replay: null, timelineDigest: null };
   }
   const m: BundleManifest = manifest;
-  if (!chainBroken) {
-    if (events.length !== m.events) problems.push({ line: 1, message: `manifest says ${m.events} events, the bundle holds ${events.length}` });
+  for (const c of checks.values()) {
+    if (c.broken) continue;
+    const { spec, events } = c;
+    if (events.length !== spec.events) problems.push({ line: 1, streamId: spec.streamId, message: `manifest says ${spec.events} events of ${spec.streamId}, the bundle holds ${events.length}` });
     const last = events[events.length - 1];
-    if ((last?.hash ?? GENESIS_HASH) !== m.lastHash) problems.push({ line: 1, streamPosition: last?.streamPosition, message: 'the last event hash differs from manifest.lastHash' });
-    if (headPosition !== m.sealedHead.position || headHash !== m.sealedHead.hash) {
-      problems.push({ line: lines.length, streamPosition: headPosition, message: `the chain ends at position ${headPosition}, the sealed head recorded in the manifest is at ${m.sealedHead.position} (${m.sealedHead.hash.slice(0, 12)}…)` });
+    if ((last?.hash ?? GENESIS_HASH) !== spec.lastHash) {
+      problems.push({ line: 1, streamId: spec.streamId, streamPosition: last?.streamPosition, message: `the last event hash of ${spec.streamId} differs from the manifest's lastHash` });
+    }
+    const headPosition = c.expected - 1;
+    if (headPosition !== spec.sealedHead.position || c.prevHash !== spec.sealedHead.hash) {
+      problems.push({
+        line: lines.length,
+        streamId: spec.streamId,
+        streamPosition: headPosition,
+        message: `the chain of ${spec.streamId} ends at position ${headPosition}, the sealed head recorded in the manifest is at ${spec.sealedHead.position} (${spec.sealedHead.hash.slice(0, 12)}…)`,
+      });
     }
   }
   let replay: ReplayResult | null = null;
   let digest: string | null = null;
   try {
-    const stored = events.map(readRawEvent);
-    replay = replayStory(m.storyId, stored, { kind: 'head' });
+    const family = new Map<string, StoredEvent[]>();
+    for (const c of checks.values()) family.set(c.spec.storyId, c.events.map(readRawEvent));
+    const own = family.get(m.storyId) ?? [];
+    replay = m.formatVersion === 1 ? replayStory(m.storyId, own, { kind: 'head' }) : replayFamily(m.storyId, family);
     replay = { ...replay, reflects: { ...replay.reflects, requested: m.requested } };
     digest = timelineDigest(replay);
     if (digest !== m.timeline.digest) {
@@ -292,5 +413,5 @@ export function verifyBundle(text: string): BundleReport {
   } catch (err) {
     problems.push({ line: 0, message: (err as Error).message });
   }
-  return { ok: problems.length === 0, manifest: m, eventsChecked: events.length, linksChecked: links, problems, replay, timelineDigest: digest };
+  return { ok: problems.length === 0, manifest: m, eventsChecked, linksChecked, problems, replay, timelineDigest: digest };
 }

@@ -1,7 +1,7 @@
-import type { StoredEvent } from '@timeline/events';
+import { chainHash, GENESIS_HASH, StoredEvent, storyStream } from '@timeline/events';
 import { evolveStories, StoryTimeline } from '@timeline/timeline';
 import { id, late, log, M, mergeEnd, S, streamOf } from '../../../test/support/merge-family';
-import { diffTimeline, familyEvents, positionBound, readStoryFamily, replayFamily, replayStory, statementHistory } from './index';
+import { buildBundle, diffTimeline, familyEvents, positionBound, RawStoredEvent, readStoryFamily, ReplayBound, replayFamily, replayStory, statementHistory, verifyBundle } from './index';
 
 /**
  * As-of replay, diff and history of a merge family: the same fold as the
@@ -76,5 +76,65 @@ describe('merge family replay', () => {
   it('a story never merged replays the same with replayFamily and replayStory', () => {
     const alone = new Map([[S, streamOf(S).filter((e) => BigInt(e.globalPosition) < 103n)]]);
     expect(replayFamily(S, alone).state).toEqual(replayStory(S, alone.get(S)!).state);
+  });
+});
+
+/** A family member's stream as the log stores it: chained from the genesis hash, raw (JSON round trip). */
+function chained(story: string): RawStoredEvent[] {
+  let prev = GENESIS_HASH;
+  return streamOf(story).map((e) => {
+    const hash = chainHash(prev, e);
+    const { eventId, streamId, streamPosition, globalPosition, transactionId, type, schemaVersion, data, metadata, recordedAt } = e;
+    const row = { eventId, streamId, streamPosition, globalPosition, transactionId, type, schemaVersion, data, metadata, recordedAt, prevHash: prev, hash };
+    prev = hash;
+    return JSON.parse(JSON.stringify(row)) as RawStoredEvent;
+  });
+}
+
+describe('audit bundle of a merge family', () => {
+  const member = (story: string) => {
+    const events = chained(story);
+    return { storyId: story, streamId: storyStream(story), events, sealedHead: { position: events.length, hash: events.at(-1)!.hash } };
+  };
+  const bundle = (story: string, bound: ReplayBound) =>
+    buildBundle({ storyId: story, streams: story === S ? [member(S), member(M)] : [member(M), member(S)], bound, exportedAt: '2026-01-01T00:00:00.000Z' });
+  const parsed = (story: string, bound: ReplayBound = { kind: 'head' }) => bundle(story, bound).lines.map((l) => JSON.parse(l));
+  const check = (lines: any[]) => verifyBundle(lines.map((l) => JSON.stringify(l)).join('\n'));
+
+  it('a survivor\'s bundle reproduces its as-of timeline with the merged story\'s statements (it held the survivor\'s stream alone, without them)', () => {
+    for (const bound of [{ kind: 'head' } as const, positionBound(mergeEnd), positionBound(late.globalPosition), positionBound('102')]) {
+      const b = bundle(S, bound);
+      expect(b.manifest.streams.map((x) => x.streamId)).toEqual([storyStream(S), storyStream(M)]);
+      const r = verifyBundle(b.lines.join('\n'));
+      expect(r.problems).toEqual([]);
+      expect(r.replay!.entries).toEqual(replayFamily(S, streams, bound).entries);
+    }
+    const atHead = verifyBundle(bundle(S, { kind: 'head' }).lines.join('\n'));
+    expect(atHead.replay!.entries.map((e) => e.statementId).sort()).toEqual([id(1), id(2), id(4)].sort()); // id(2) came from M's stream
+  });
+
+  it('a merged story\'s bundle names its survivor and verifies', () => {
+    const b = bundle(M, { kind: 'head' });
+    expect(b.manifest.timeline.survivor).toBe(S);
+    expect(verifyBundle(b.lines.join('\n')).problems).toEqual([]);
+    expect(bundle(M, positionBound('102')).manifest.timeline.survivor).toBeNull();
+  });
+
+  it('an edited event on the merged stream is named by stream and position', () => {
+    const lines = parsed(S);
+    const k = lines.findIndex((l) => l.kind === 'event' && l.streamId === storyStream(M) && l.type === 'StatementRecorded');
+    lines[k].data.content = 'forged words';
+    const r = check(lines);
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ streamId: storyStream(M), streamPosition: lines[k].streamPosition, message: expect.stringMatching(/hash differs/) });
+  });
+
+  it('a member stream left out of the bundle, or a stream the manifest does not list, fails', () => {
+    const lines = parsed(S);
+    const without = check(lines.filter((l) => l.kind === 'manifest' || l.streamId !== storyStream(M)));
+    expect(without.ok).toBe(false);
+    expect(without.problems.map((p) => p.message).join('\n')).toMatch(new RegExp(`manifest says \\d+ events of ${storyStream(M)}, the bundle holds 0`));
+    const stranger = { ...lines[1], streamId: 'story-33333333-3333-5333-8333-333333333333' };
+    expect(check([...lines, stranger]).problems[0].message).toMatch(/which the manifest does not list/);
   });
 });

@@ -1,0 +1,67 @@
+import { Writable } from 'node:stream';
+import { positionBound, ReplayBound, verifyBundle } from '@timeline/audit';
+import { storyStream } from '@timeline/events';
+import { createTestSchema, PgEventLog, TestSchema } from '@timeline/event-log';
+import { AuditQueries } from '@timeline/read-model';
+import { ALL_MIGRATIONS } from '@timeline/runtime';
+import { AuditService } from '../api/audit.service';
+import { id, M, messages, S } from '../../test/support/merge-family';
+import { auditExport } from './audit.command';
+
+/**
+ * `timeline audit export` of a merge family (test/support/merge-family.ts:
+ * M merged into S, then a late version of M's item on M's stream) over a
+ * real log: the bundle holds both streams and verify-bundle reproduces the
+ * API's as-of timeline of the survivor.
+ */
+let db: TestSchema;
+let log: PgEventLog;
+let mergeEnd: string;
+
+beforeAll(async () => {
+  db = await createTestSchema({ migrations: ALL_MIGRATIONS, poolMax: 4 });
+  log = new PgEventLog(db.pool, { schema: db.schema });
+  for (const m of messages) await log.append(m);
+  mergeEnd = (await log.readStream(storyStream(M))).filter((e) => e.type === 'StoriesMerged').at(-1)!.globalPosition;
+});
+afterAll(() => db?.drop());
+
+/** Run auditExport against the test schema; stdout and stderr as text. */
+async function exportStory(story: string, position?: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const sink = (add: (s: string) => void) => new Writable({ write: (c, _e, cb) => (add(String(c)), cb()) });
+  const env = { ...process.env, DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema };
+  const code = await auditExport({ story, position }, { out: sink((s) => (out += s)), err: sink((s) => (err += s)), env });
+  return { code, out, err };
+}
+
+describe('timeline audit export of a merge family', () => {
+  it("the survivor's bundle holds both streams and reproduces the API's as-of timeline (it held the survivor's stream alone)", async () => {
+    const audit = new AuditService(log, new AuditQueries(db.pool, db.schema));
+    for (const [position, bound] of [[mergeEnd, positionBound(mergeEnd)], [undefined, { kind: 'head' }]] as Array<[string | undefined, ReplayBound]>) {
+      const exp = await exportStory(S, position);
+      expect(exp.code).toBe(0);
+      expect(exp.err).toMatch(/exported \d+ events of 2 streams \(the story's merge family\)/);
+      const report = verifyBundle(exp.out);
+      expect(report.problems).toEqual([]);
+      expect(report.manifest!.streams.map((s) => s.streamId)).toEqual([storyStream(S), storyStream(M)]);
+      const api = await audit.asOf(S, bound);
+      expect(report.replay!.entries).toEqual(api.entries);
+      expect(report.replay!.entries.map((e) => e.statementId)).toContain(id(2)); // recorded on M's stream
+    }
+  });
+
+  it("a merged story's export names its survivor on stderr and in the manifest", async () => {
+    const exp = await exportStory(M);
+    expect(exp.code).toBe(0);
+    expect(exp.err).toContain(`note: story ${M} was merged into story ${S}`);
+    const report = verifyBundle(exp.out);
+    expect(report.ok).toBe(true);
+    expect(report.manifest!.timeline.survivor).toBe(S);
+  });
+
+  it('an unknown story is an error naming it', async () => {
+    await expect(exportStory('33333333-3333-5333-8333-333333333333')).rejects.toThrow(/no story 33333333-3333-5333-8333-333333333333/);
+  });
+});
