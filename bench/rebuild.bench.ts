@@ -18,6 +18,8 @@ import { ALL_MIGRATIONS } from '@timeline/runtime';
 import { syntheticStory } from '../test/support/synthetic-story';
 import { emmettRebuild, waitGapSafe } from './rebuild-emmett';
 
+/** Busy CPU time of the whole machine so far (all cores, user + nice + sys + irq), ms. */
+const machineCpuMs = () => os.cpus().reduce((n, c) => n + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Peak resident memory of this process (VmHWM, MB): loading, the read-alone pass and every rebuild run. */
 const vmHwmMb = () => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024);
@@ -102,9 +104,11 @@ async function main() {
       const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 100);
       const at: Record<string, number> = {};
       const cpu0 = process.cpuUsage();
+      const m0 = machineCpuMs();
       const r = await rebuildTimeline(db.pool, log, { schema: db.schema, onProgress: (p) => void (at[p.phase] ??= p.elapsedMs) });
       clearInterval(sampler);
       const cpu = process.cpuUsage(cpu0);
+      const machineMs = machineCpuMs() - m0;
       rates.push(r.eventsPerSecond);
       reports.push({
         events: r.events, durationMs: r.durationMs, switchMs: r.switchMs, eventsPerSecond: r.eventsPerSecond,
@@ -112,6 +116,8 @@ async function main() {
         phasesMs: { bulk: at.index, indexesAndSwitch: (at.switch ?? 0) - (at.index ?? 0), dropPrevious: r.durationMs - (at.switch ?? 0) },
         // CPU time of this process (the rebuild's JS: decode, fold, COPY text), not Postgres'
         clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        // CPU time of the whole machine meanwhile (every core: this process, Postgres, anything else running)
+        machineCpuMs: Math.round(machineMs),
         rssMbMax: Math.round(Math.max(rss, process.memoryUsage().rss) / 1e6),
       });
     }

@@ -43,7 +43,7 @@ export function renderTable(r: Results): string {
     '',
     `Last run: ${r.date} — median of ${r.runs} measured runs after ${r.warmups} warm-up(s) per benchmark (\`bench/results/${r.date}.json\` has every run).`,
     '',
-    `Machine: ${m.nproc} cores (\`nproc\`), ${m.memoryGiB} GiB memory, ${m.cpu}; load average at start ${JSON.stringify(m.loadAverageAtStart)}, at end ${JSON.stringify(m.loadAverageAtEnd)} (a shared machine: other jobs were running).`,
+    `Machine: ${m.nproc} cores (\`nproc\`), ${m.memoryGiB} GiB memory, ${m.cpu}; load average at start ${JSON.stringify(m.loadAverageAtStart)}, at end ${JSON.stringify(m.loadAverageAtEnd)} (a shared machine${Number((m.loadAverageAtStart as number[] | undefined)?.[0] ?? 0) > 1.5 ? ': other jobs were running' : ', quiet when the suite started'}).`,
     `Versions: Node ${m.node}; PostgreSQL ${m.postgres}; nats-server ${m.nats}; Emmett @event-driven-io/emmett-postgresql 0.42.0; autocannon 8.0.0.`,
     '',
     '| key | what | figure | target | ratio to target (≥ 1 = met) |',
