@@ -210,6 +210,47 @@ describe('audit bundle', () => {
     expect(verifyBundle(edited.map((l) => JSON.stringify(l)).join('\n')).problems[0]).toMatchObject({ streamPosition: 4 });
   });
 
+  it('malformed input is a problem, never a throw: a null or non-object line, manifest fields missing or of the wrong type', () => {
+    const [m, ...rest] = build().lines.map((l) => JSON.parse(l));
+    const text = (ls: unknown[]) => ls.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n');
+    const withStream = (patch: object) => ({ ...m, streams: [{ ...m.streams[0], ...patch }] });
+    const { sealedHead: _, ...noHead } = m.streams[0];
+    const cases: [string, string, RegExp][] = [
+      ['null first line', 'null', /line 1 must be a .* manifest/],
+      ['null event line', text([m, 'null', ...rest]), /line 2 is not a JSON object/],
+      ['a number line', text([m, '5', ...rest]), /line 2 is not a JSON object/],
+      ['streams: [null]', text([{ ...m, streams: [null] }, ...rest]), /manifest\.streams\[0\] must be an object/],
+      ['streams: {}', text([{ ...m, streams: {} }, ...rest]), /lists no streams/],
+      ['a stream without sealedHead', text([{ ...m, streams: [noHead] }, ...rest]), /manifest\.streams\[0\]\.sealedHead must have position/],
+      ['sealedHead.hash a number', text([withStream({ sealedHead: { position: 40, hash: 5 } }), ...rest]), /sealedHead must have position/],
+      ['events as a string', text([withStream({ events: '20' }), ...rest]), /manifest\.streams\[0\]\.events must be a count, it is "20"/],
+      ['no timeline', text([{ ...m, timeline: undefined }, ...rest]), /manifest\.timeline must have statements/],
+      ['no requested', text([{ ...m, requested: undefined }, ...rest]), /manifest\.requested must be an object/],
+      ['format 1 without sealedHead', text([{ ...m, formatVersion: 1, streams: undefined, lastHash: m.streams[0].lastHash }, ...rest]), /^manifest\.sealedHead must have position/],
+    ];
+    for (const [name, input, message] of cases) {
+      let r: ReturnType<typeof verifyBundle> | undefined;
+      expect(() => (r = verifyBundle(input))).not.toThrow();
+      expect({ name, ok: r!.ok, manifest: /manifest|streams/.test(name) ? r!.manifest : null }).toEqual({ name, ok: false, manifest: null });
+      expect({ name, message: r!.problems[0].message }).toEqual({ name, message: expect.stringMatching(message) });
+    }
+  });
+
+  it('an event too deeply nested to hash is a problem, not a stack overflow', () => {
+    const lines = build().lines;
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const e = lines[1].replace(/"data":\{/, `"data":{"deep":${deep},`);
+    const r = verifyBundle([lines[0], e, ...lines.slice(2)].join('\n'));
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({ line: 2, streamPosition: 1, message: expect.stringMatching(/cannot be hashed/) });
+  });
+
+  it('CRLF line endings, a BOM and a trailing blank line still verify; trailing garbage does not', () => {
+    const lines = build().lines;
+    expect(verifyBundle('\uFEFF' + lines.join('\r\n') + '\r\n\r\n').problems).toEqual([]);
+    expect(verifyBundle(lines.join('\n') + '\n}{').problems).toEqual([{ line: lines.length + 1, message: `line ${lines.length + 1} is not JSON` }]);
+  });
+
   it('refuses a bundle format it does not know, naming the version', () => {
     const [m, ...rest] = build().lines.map((l) => JSON.parse(l));
     const r = verifyBundle([{ ...m, formatVersion: 9 }, ...rest].map((l) => JSON.stringify(l)).join('\n'));

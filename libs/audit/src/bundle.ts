@@ -275,6 +275,29 @@ function manifestStreams(obj: Record<string, unknown>): BundleManifest {
 }
 
 /**
+ * What is wrong with the fields of a manifest (as manifestStreams returns it)
+ * that verifyBundle and `verify-bundle` read, naming the field; null when
+ * none is.
+ */
+function manifestProblem(m: BundleManifest): string | null {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (typeof m.storyId !== 'string' || typeof m.streamId !== 'string') return 'manifest.storyId and manifest.streamId must be strings';
+  if (!isObject(m.requested)) return 'manifest.requested must be an object (the bound)';
+  if (!isObject(m.timeline) || !isCount(m.timeline.statements) || typeof m.timeline.digest !== 'string') return 'manifest.timeline must have statements (a count) and digest (a string)';
+  if (!Array.isArray(m.streams) || !m.streams.length) return 'the manifest lists no streams';
+  for (const [i, s] of m.streams.entries()) {
+    const at = m.formatVersion === 1 ? 'manifest' : `manifest.streams[${i}]`;
+    if (!isObject(s)) return `${at} must be an object`;
+    if (typeof s.storyId !== 'string' || typeof s.streamId !== 'string') return `${at}.storyId and .streamId must be strings`;
+    if (!isCount(s.events)) return `${at}.events must be a count, it is ${JSON.stringify(s.events)}`;
+    if (typeof s.lastHash !== 'string') return `${at}.lastHash must be a string`;
+    if (!isObject(s.sealedHead) || !isCount(s.sealedHead.position) || typeof s.sealedHead.hash !== 'string') return `${at}.sealedHead must have position (a count) and hash (a string)`;
+  }
+  return null;
+}
+
+/**
  * Verify a bundle offline: the manifest; per stream, its events' stream
  * positions (1, 2, 3, ...), every chain hash recomputed from GENESIS_HASH,
  * its last hash against the manifest and its links from the last event to
@@ -282,7 +305,9 @@ function manifestStreams(obj: Record<string, unknown>): BundleManifest {
  * projector's fold, the whole family in global-position order
  * (replayFamily; format 1: replayStory of its one stream), and compare the
  * timeline with the one the exporter recorded. Pure: no I/O.
- * @param text the NDJSON bundle.
+ * @param text the NDJSON bundle (LF or CRLF lines; blank lines, surrounding white space and a BOM are ignored).
+ * @returns the report; never throws: malformed input (a line that is not a JSON object, a manifest field
+ *   missing or of the wrong type, an event that cannot be hashed or read) is one of its problems.
  */
 export function verifyBundle(text: string): BundleReport {
   const problems: BundleProblem[] = [];
@@ -303,6 +328,10 @@ export function verifyBundle(text: string): BundleReport {
       problems.push({ line, message: `line ${line} is not JSON` });
       return;
     }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      problems.push({ line, message: idx === 0 ? `line 1 must be a ${BUNDLE_FORMAT} manifest` : `line ${line} is not a JSON object` });
+      return;
+    }
     if (idx === 0) {
       if (obj.kind !== 'manifest' || obj.format !== BUNDLE_FORMAT) {
         problems.push({ line, message: `line 1 must be a ${BUNDLE_FORMAT} manifest` });
@@ -313,8 +342,9 @@ export function verifyBundle(text: string): BundleReport {
         return;
       }
       manifest = manifestStreams(obj);
-      if (!Array.isArray(manifest.streams) || !manifest.streams.length) {
-        problems.push({ line, message: 'the manifest lists no streams' });
+      const bad = manifestProblem(manifest);
+      if (bad) {
+        problems.push({ line, message: bad });
         manifest = null;
         return;
       }
@@ -342,7 +372,7 @@ export function verifyBundle(text: string): BundleReport {
       if (c.broken) return;
       if (e.streamPosition !== c.expected) {
         c.broken = true;
-        problems.push({ line, streamId, streamPosition: c.expected, message: `stream position ${c.expected} is missing (line ${line} holds position ${e.streamPosition}): events deleted or reordered` });
+        problems.push({ line, streamId, streamPosition: c.expected, message: `stream position ${c.expected} is missing (line ${line} holds position ${JSON.stringify(e.streamPosition)}): events deleted or reordered` });
         return;
       }
       if (e.prevHash !== c.prevHash) {
@@ -350,7 +380,15 @@ export function verifyBundle(text: string): BundleReport {
         problems.push({ line, streamId, streamPosition: e.streamPosition, message: `stream position ${e.streamPosition}: prevHash does not match the hash of the event before it` });
         return;
       }
-      if (chainHash(c.prevHash, e) !== e.hash) {
+      let hash: string;
+      try {
+        hash = chainHash(c.prevHash, e);
+      } catch (err) {
+        c.broken = true;
+        problems.push({ line, streamId, streamPosition: e.streamPosition, message: `stream position ${e.streamPosition}: the event cannot be hashed (${(err as Error).message})` });
+        return;
+      }
+      if (hash !== e.hash) {
         c.broken = true;
         problems.push({ line, streamId, streamPosition: e.streamPosition, message: `stream position ${e.streamPosition}: hash differs from the recomputed hash (event edited)` });
         return;
