@@ -1,6 +1,6 @@
-import { chainHash, EventSchemas, GENESIS_HASH, sha256Canonical, StoredEvent, upcast, validateNewEvent } from '@timeline/events';
+import { chainHash, EventSchemas, GENESIS_HASH, sha256Canonical, StoredEvent, storyStream, upcast, validateNewEvent } from '@timeline/events';
 import { describeBound, ReplayBound } from './bounds';
-import { compareGlobalPositions, FamilyReplayResult, replayFamily } from './family';
+import { compareGlobalPositions, FamilyReplayResult, replayFamily, storiesLinkedBy } from './family';
 import { prefixLength, replayStory, ReplayResult } from './replay';
 
 /**
@@ -28,7 +28,12 @@ import { prefixLength, replayStory, ReplayResult } from './replay';
  * exporter saw (`streams[].sealedHead`, also in `headsDigest`). An adversary
  * who rewrites the whole bundle consistently produces other `lastHash` /
  * `sealedHead.hash` values: compare them with a copy kept elsewhere (e.g.
- * GET /audit/verify's `headsDigest` recorded earlier).
+ * GET /audit/verify's `headsDigest` recorded earlier). The global positions
+ * that order the family's replay across streams are not hashed: the
+ * verifier checks that each is a decimal string, that they increase along
+ * each stream and that none occurs twice, and that every story a
+ * StoriesMerged in the bundle names has its stream in the bundle; the
+ * interleaving of the streams within those limits is taken as given.
  *
  * Format versions: 2 (this one: `streams`); 1 (one stream, its fields on
  * the manifest itself) is still verified.
@@ -255,6 +260,8 @@ interface StreamCheck {
   prevHash: string;
   links: number;
   broken: boolean;
+  /** Global position of its last event or link line read (null before the first). */
+  lastGlobal: string | null;
 }
 
 /** A manifest as format 2 (`streams`): a format-1 manifest's one stream is described on the manifest itself. */
@@ -275,9 +282,11 @@ function manifestStreams(obj: Record<string, unknown>): BundleManifest {
 }
 
 /**
- * What is wrong with the fields of a manifest (as manifestStreams returns it)
- * that verifyBundle and `verify-bundle` read, naming the field; null when
- * none is.
+ * What is wrong with a manifest (as manifestStreams returns it), naming the
+ * field: a field verifyBundle or `verify-bundle` reads missing or of the
+ * wrong type, a stream that is not its story's or is listed twice, a first
+ * stream that is not the story's own, `events` not its streams' sum. Null
+ * when nothing is.
  */
 function manifestProblem(m: BundleManifest): string | null {
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -290,16 +299,26 @@ function manifestProblem(m: BundleManifest): string | null {
     const at = m.formatVersion === 1 ? 'manifest' : `manifest.streams[${i}]`;
     if (!isObject(s)) return `${at} must be an object`;
     if (typeof s.storyId !== 'string' || typeof s.streamId !== 'string') return `${at}.storyId and .streamId must be strings`;
+    if (s.streamId !== storyStream(s.storyId)) return `${at}: stream ${s.streamId} is not story ${s.storyId}'s (${storyStream(s.storyId)})`;
+    if (m.streams.findIndex((o) => isObject(o) && o.streamId === s.streamId) !== i) return `${at}: stream ${s.streamId} is listed twice`;
     if (!isCount(s.events)) return `${at}.events must be a count, it is ${JSON.stringify(s.events)}`;
     if (typeof s.lastHash !== 'string') return `${at}.lastHash must be a string`;
     if (!isObject(s.sealedHead) || !isCount(s.sealedHead.position) || typeof s.sealedHead.hash !== 'string') return `${at}.sealedHead must have position (a count) and hash (a string)`;
   }
+  if (m.streams[0].storyId !== m.storyId || m.streams[0].streamId !== m.streamId) {
+    return `manifest.streams[0] must be story ${m.storyId}'s own stream (${m.streamId}), it is ${m.streams[0].streamId}`;
+  }
+  const sum = m.streams.reduce((n, s) => n + s.events, 0);
+  if (m.events !== sum) return `manifest.events is ${JSON.stringify(m.events)}, its streams hold ${sum}`;
   return null;
 }
 
 /**
- * Verify a bundle offline: the manifest; per stream, its events' stream
- * positions (1, 2, 3, ...), every chain hash recomputed from GENESIS_HASH,
+ * Verify a bundle offline: the manifest (its fields; the story's own stream
+ * first, each stream that of its story and listed once; format 2: every
+ * story a StoriesMerged of the bundle names is listed); per stream, its
+ * events' stream positions (1, 2, 3, ...), global positions (increasing,
+ * unique in the bundle), every chain hash recomputed from GENESIS_HASH,
  * its last hash against the manifest and its links from the last event to
  * the sealed head; then replay the events (upcast first) with the
  * projector's fold, the whole family in global-position order
@@ -317,6 +336,8 @@ export function verifyBundle(text: string): BundleReport {
   const checks = new Map<string, StreamCheck>();
   let eventsChecked = 0;
   let linksChecked = 0;
+  /** Every global position of the bundle's event and link lines (unique in the log). */
+  const globals = new Set<string>();
 
   lines.forEach((raw, idx) => {
     const line = idx + 1;
@@ -348,7 +369,7 @@ export function verifyBundle(text: string): BundleReport {
         manifest = null;
         return;
       }
-      for (const spec of manifest.streams) checks.set(spec.streamId, { spec, events: [], expected: 1, prevHash: GENESIS_HASH, links: 0, broken: false });
+      for (const spec of manifest.streams) checks.set(spec.streamId, { spec, events: [], expected: 1, prevHash: GENESIS_HASH, links: 0, broken: false, lastGlobal: null });
       return;
     }
     if (!manifest) return;
@@ -363,6 +384,19 @@ export function verifyBundle(text: string): BundleReport {
     if (!c) {
       problems.push({ line, streamId, streamPosition, message: `line ${line}: ${String(obj.kind)} of stream ${streamId || '(none)'}, which the manifest does not list` });
       return;
+    }
+    // Global positions are not hashed, yet they order the family's replay: each must follow its stream's one before and occur once.
+    const g = obj.globalPosition;
+    if (typeof g !== 'string' || !/^[1-9][0-9]*$/.test(g)) {
+      problems.push({ line, streamId, streamPosition, message: `line ${line}: global position ${JSON.stringify(g)} is not a decimal string` });
+    } else {
+      if (c.lastGlobal !== null && compareGlobalPositions(g, c.lastGlobal) <= 0) {
+        problems.push({ line, streamId, streamPosition, message: `line ${line}: global position ${g} is not after ${c.lastGlobal}, the one before it on ${streamId}: events reordered` });
+      } else if (globals.has(g)) {
+        problems.push({ line, streamId, streamPosition, message: `line ${line}: global position ${g} occurs twice in the bundle` });
+      }
+      globals.add(g);
+      c.lastGlobal = g;
     }
     if (obj.kind === 'event') {
       const e = obj as unknown as BundleEventLine;
@@ -442,6 +476,12 @@ export function verifyBundle(text: string): BundleReport {
     const family = new Map<string, StoredEvent[]>();
     for (const c of checks.values()) family.set(c.spec.storyId, c.events.map(readRawEvent));
     const own = family.get(m.storyId) ?? [];
+    if (m.formatVersion !== 1) {
+      const all = [...family.values()].flat();
+      for (const id of storiesLinkedBy(all)) {
+        if (!family.has(id)) problems.push({ line: 1, message: `story ${id} is named by a StoriesMerged in the bundle, but its stream ${storyStream(id)} is not: a member of the merge family left out` });
+      }
+    }
     replay = m.formatVersion === 1 ? replayStory(m.storyId, own, { kind: 'head' }) : replayFamily(m.storyId, family);
     replay = { ...replay, reflects: { ...replay.reflects, requested: m.requested } };
     digest = timelineDigest(replay);

@@ -1,7 +1,9 @@
 import { chainHash, GENESIS_HASH, StoredEvent, storyStream } from '@timeline/events';
 import { evolveStories, StoryTimeline } from '@timeline/timeline';
 import { id, late, log, M, mergeEnd, S, streamOf } from '../../../test/support/merge-family';
-import { buildBundle, diffTimeline, familyEvents, positionBound, RawStoredEvent, readStoryFamily, ReplayBound, replayFamily, replayStory, statementHistory, verifyBundle } from './index';
+import {
+  buildBundle, diffTimeline, familyEvents, positionBound, RawStoredEvent, readRawEvent, readStoryFamily, ReplayBound, replayFamily, replayStory, statementHistory, timelineDigest, verifyBundle,
+} from './index';
 
 /**
  * As-of replay, diff and history of a merge family: the same fold as the
@@ -136,5 +138,69 @@ describe('audit bundle of a merge family', () => {
     expect(without.problems.map((p) => p.message).join('\n')).toMatch(new RegExp(`manifest says \\d+ events of ${storyStream(M)}, the bundle holds 0`));
     const stranger = { ...lines[1], streamId: 'story-33333333-3333-5333-8333-333333333333' };
     expect(check([...lines, stranger]).problems[0].message).toMatch(/which the manifest does not list/);
+  });
+  /**
+   * A tamperer who rewrites the manifest to agree with the lines: each
+   * stream's count and last hash, the total, and the timeline the lines
+   * replay to (as the verifier before these checks replayed them). The sealed
+   * heads kept are the true ones, so only the checks on the lines' structure
+   * can catch it.
+   */
+  const forge = (lines: any[]) => {
+    const [m, ...rest] = lines;
+    const streams = m.streams.map((s: any) => {
+      const own = rest.filter((l) => l.kind === 'event' && l.streamId === s.streamId);
+      return { ...s, events: own.length, lastHash: own.at(-1)?.hash ?? GENESIS_HASH };
+    });
+    const family = new Map(streams.map((s: any) => [s.storyId, rest.filter((l) => l.kind === 'event' && l.streamId === s.streamId).map(readRawEvent)]));
+    const replay = replayFamily(m.storyId, family as any);
+    const events = streams.reduce((n: number, s: any) => n + s.events, 0);
+    return [{ ...m, streams, events, timeline: { ...m.timeline, statements: replay.entries.length, digest: timelineDigest(replay) } }, ...rest];
+  };
+  const messages = (lines: any[]) => check(lines).problems.map((p) => p.message).join('\n');
+
+  it('regression: a manifest listing a stream twice verified (the second entry replaced the first)', () => {
+    const lines = parsed(S);
+    lines[0].streams.push(lines[0].streams[1]);
+    expect(messages(lines)).toMatch(new RegExp(`manifest\\.streams\\[2\\]: stream ${storyStream(M)} is listed twice`));
+  });
+
+  it("regression: a bundle without the story's own stream verified, as an empty timeline of the story", () => {
+    const lines = parsed(S);
+    const forged = forge([{ ...lines[0], streams: lines[0].streams.slice(1) }, ...lines.slice(1).filter((l) => l.streamId !== storyStream(S))]);
+    expect(messages(forged)).toMatch(new RegExp(`manifest\\.streams\\[0\\] must be story ${S}'s own stream`));
+  });
+
+  it("regression: a stream listed under another story's id verified (the story replayed from the other stream's events)", () => {
+    const lines = parsed(S);
+    const forged = forge([{ ...lines[0], streams: [{ ...lines[0].streams[1], storyId: S }] }, ...lines.slice(1).filter((l) => l.streamId === storyStream(M))]);
+    expect(messages(forged)).toMatch(new RegExp(`stream ${storyStream(M)} is not story ${S}'s`));
+  });
+
+  it('regression: a family member left out of the manifest and the lines verified (the survivor lost its absorbed statements)', () => {
+    const lines = parsed(S);
+    const forged = forge([{ ...lines[0], streams: lines[0].streams.slice(0, 1) }, ...lines.slice(1).filter((l) => l.streamId !== storyStream(M))]);
+    expect(forged[0].timeline.statements).toBeLessThan(lines[0].timeline.statements);
+    expect(messages(forged)).toMatch(new RegExp(`story ${M} is named by a StoriesMerged in the bundle, but its stream ${storyStream(M)} is not`));
+  });
+
+  it('regression: global positions (not hashed) edited to move a late event of the merged stream before the merge verified', () => {
+    const lines = parsed(S);
+    const k = lines.findIndex((l) => l.kind === 'event' && l.globalPosition === late.globalPosition);
+    lines[k].globalPosition = '100';
+    const forged = forge(lines);
+    expect(forged[0].timeline.digest).not.toBe(parsed(S)[0].timeline.digest); // the replay order, and so the timeline, changed
+    expect(messages(forged)).toMatch(/global position 100 is not after \d+, the one before it on .*: events reordered/);
+    const sLast = lines.filter((l) => l.kind === 'event' && l.streamId === storyStream(S)).at(-1).globalPosition; // after the merge marker, before the late event
+    lines[k].globalPosition = sLast;
+    expect(messages(forge(lines))).toMatch(new RegExp(`global position ${sLast} occurs twice in the bundle`));
+    lines[k].globalPosition = '0' + late.globalPosition;
+    expect(messages(forge(lines))).toMatch(/global position "0\d+" is not a decimal string/);
+  });
+
+  it("regression: manifest.events (all streams) was never checked", () => {
+    const lines = parsed(S);
+    lines[0].events += 1;
+    expect(messages(lines)).toMatch(/manifest\.events is \d+, its streams hold \d+/);
   });
 });
