@@ -1,6 +1,6 @@
 import { chainHash, EventSchemas, GENESIS_HASH, sha256Canonical, StoredEvent, storyStream, upcast, validateNewEvent } from '@timeline/events';
 import { describeBound, ReplayBound } from './bounds';
-import { compareGlobalPositions, FamilyReplayResult, replayFamily, storiesLinkedBy } from './family';
+import { compareGlobalPositions, FamilyReplayResult, linkedFamily, replayFamily, storiesLinkedBy } from './family';
 import { prefixLength, replayStory, ReplayResult } from './replay';
 
 /**
@@ -168,8 +168,10 @@ export interface BundleInput {
  * Build a bundle's lines (NDJSON without newlines): manifest, then per
  * stream its events within the bound (prefixLength, as the as-of replay cuts
  * each stream) and the links to its sealed head. Also returns the replay it
- * recorded (replayFamily of the cut streams: what GET
- * /stories/:id/timeline?asOf|position answers).
+ * recorded (replayFamily of the cut streams the merges within the bound link
+ * to the story, linkedFamily: what GET /stories/:id/timeline?asOf|position
+ * answers; a stream linked only by a later merge is in the bundle, not in
+ * that replay).
  * @throws Error when a stored event cannot be upcast or validated, or when
  *   the first stream is not the story's own.
  */
@@ -198,7 +200,7 @@ export function buildBundle(input: BundleInput): { lines: string[]; manifest: Bu
       sealedHead: { position: st.sealedHead.position, hash: st.sealedHead.hash },
     });
   }
-  const replay = replayFamily(input.storyId, cut);
+  const replay = replayFamily(input.storyId, linkedFamily(input.storyId, cut));
   const manifest: BundleManifest = {
     kind: 'manifest',
     format: BUNDLE_FORMAT,
@@ -321,8 +323,9 @@ function manifestProblem(m: BundleManifest): string | null {
  * unique in the bundle), every chain hash recomputed from GENESIS_HASH,
  * its last hash against the manifest and its links from the last event to
  * the sealed head; then replay the events (upcast first) with the
- * projector's fold, the whole family in global-position order
- * (replayFamily; format 1: replayStory of its one stream), and compare the
+ * projector's fold, the family as the bundle's merges link it
+ * (linkedFamily) in global-position order (replayFamily; format 1:
+ * replayStory of its one stream), and compare the
  * timeline with the one the exporter recorded. Pure: no I/O.
  * @param text the NDJSON bundle (LF or CRLF lines; blank lines, surrounding white space and a BOM are ignored).
  * @returns the report; never throws: malformed input (a line that is not a JSON object, a manifest field
@@ -482,7 +485,7 @@ export function verifyBundle(text: string): BundleReport {
         if (!family.has(id)) problems.push({ line: 1, message: `story ${id} is named by a StoriesMerged in the bundle, but its stream ${storyStream(id)} is not: a member of the merge family left out` });
       }
     }
-    replay = m.formatVersion === 1 ? replayStory(m.storyId, own, { kind: 'head' }) : replayFamily(m.storyId, family);
+    replay = m.formatVersion === 1 ? replayStory(m.storyId, own, { kind: 'head' }) : replayFamily(m.storyId, linkedFamily(m.storyId, family));
     replay = { ...replay, reflects: { ...replay.reflects, requested: m.requested } };
     digest = timelineDigest(replay);
     if (digest !== m.timeline.digest) {

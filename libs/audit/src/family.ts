@@ -62,6 +62,27 @@ export async function readStoryFamily<E extends ReplayEvent>(
   return streams;
 }
 
+/**
+ * readStoryFamily's walk over streams already read: the members of
+ * `storyId`'s family that the StoriesMerged events among `streams` link it
+ * to, `storyId` first. Given streams cut at a bound, it is the family the
+ * as-of API reads at that bound (AuditService.familyStreams reads within
+ * the bound), so a stream linked only by a merge after the bound is left
+ * out. An id named but absent from `streams` is an empty stream.
+ */
+export function linkedFamily<E extends ReplayEvent>(storyId: string, streams: ReadonlyMap<string, readonly E[]>): Map<string, readonly E[]> {
+  const family = new Map<string, readonly E[]>();
+  const queue = [storyId];
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (family.has(id)) continue;
+    const events = streams.get(id) ?? [];
+    family.set(id, events);
+    for (const next of storiesLinkedBy(events)) if (!family.has(next)) queue.push(next);
+  }
+  return family;
+}
+
 /** Order of two global positions (decimal strings without leading zeros). */
 export function compareGlobalPositions(a: string, b: string): number {
   return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;

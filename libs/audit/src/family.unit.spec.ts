@@ -203,4 +203,16 @@ describe('audit bundle of a merge family', () => {
     lines[0].events += 1;
     expect(messages(lines)).toMatch(/manifest\.events is \d+, its streams hold \d+/);
   });
+  it("regression: a bundle cut between the survivor's StoriesMerged and the merged stream's marker, or before any merge, replayed the family at head, not the API's family at the bound", () => {
+    const beforeMarker = positionBound(String(BigInt(mergeEnd) - 1n)); // the survivor's StoriesMerged is in, M's marker is not
+    const m = verifyBundle(bundle(M, beforeMarker).lines.join('\n'));
+    expect(m.problems).toEqual([]);
+    const api = replayStory(M, streamOf(M), beforeMarker); // M's stream has no merge by then: the API replays it alone (200)
+    expect(bundle(M, beforeMarker).manifest.timeline.survivor).toBeNull();
+    expect(m.replay!.entries).toEqual(api.entries);
+    expect(m.replay!.reflects).toEqual(api.reflects);
+    const early = positionBound(streamOf(M)[0].globalPosition); // M's first event, after S's first item: no merge yet
+    const s = verifyBundle(bundle(S, early).lines.join('\n'));
+    expect(s.replay!.reflects).toEqual(replayStory(S, streamOf(S), early).reflects);
+  });
 });
