@@ -126,9 +126,11 @@ export async function auditExport(opts: { story: string; asOf?: string; position
 
 /**
  * `timeline audit verify-bundle <file>`: check a bundle offline (no
- * database): chain hashes from the genesis hash, completeness, links to the
- * sealed head, then replay it with `evolve` and print the as-of timeline
- * (`--json`: the report with the timeline).
+ * database; verifyBundle): per stream of the bundle, chain hashes from the
+ * genesis hash, completeness and links to its sealed head, then replay it
+ * (the merge family, as the as-of API does) and print the as-of timeline
+ * (`--json`: the report with the timeline). Malformed input is reported
+ * as a problem (exit 2), not thrown.
  * @returns 0 when it verifies, 2 when not.
  */
 export function auditVerifyBundle(file: string, opts: { json?: boolean }, io: AuditIo): number {
