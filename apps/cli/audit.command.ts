@@ -31,10 +31,23 @@ async function withLog<T>(cfg: TimelineConfig, fn: (log: PgEventLog, q: AuditQue
   const pool = createPool(requireDatabaseUrl(cfg), { max: 2, applicationName: 'timeline-audit' });
   try {
     return await fn(new PgEventLog(pool, { schema: cfg.databaseSchema }), new AuditQueries(pool, cfg.databaseSchema));
+  } catch (err) {
+    throw noLogError(err, cfg.databaseSchema);
   } finally {
     await pool.end().catch(() => undefined);
   }
 }
+
+/**
+ * A clearer error for Postgres's 42P01 (undefined table) on the log's tables:
+ * the schema holds no event log. Other errors are returned as they are.
+ */
+function noLogError(err: unknown, schema: string): unknown {
+  if ((err as { code?: string }).code !== '42P01') return err;
+  return new Error(`schema "${schema}" holds no event log (${(err as Error).message}): check DATABASE_SCHEMA (and DATABASE_URL), or start the apps once to create it`);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `timeline audit verify`: recompute every hash chain of the log (streamed
@@ -92,6 +105,7 @@ function boundOf(o: { asOf?: string; position?: string }): ReplayBound {
  */
 export async function auditExport(opts: { story: string; asOf?: string; position?: string }, io: AuditIo): Promise<number> {
   const cfg = loadConfig(io.env ?? process.env);
+  if (!UUID.test(opts.story)) throw new Error(`--story must be a story id (a UUID, as GET /stories lists them), got "${opts.story}"`);
   const bound = boundOf(opts);
   return withLog(cfg, async (_log, q) => {
     const own = storyStream(opts.story);
@@ -134,7 +148,14 @@ export async function auditExport(opts: { story: string; asOf?: string; position
  * @returns 0 when it verifies, 2 when not.
  */
 export function auditVerifyBundle(file: string, opts: { json?: boolean }, io: AuditIo): number {
-  const text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new Error(`cannot read bundle ${file === '-' ? 'from standard input' : file}: ${why}`);
+  }
   const r = verifyBundle(text);
   if (opts.json) {
     const { replay, ...rest } = r;
@@ -147,13 +168,14 @@ export function auditVerifyBundle(file: string, opts: { json?: boolean }, io: Au
     io.out.write(`bundle of story ${m.storyId}: ${r.eventsChecked} events${m.streams.length > 1 ? ` of ${m.streams.length} streams (its merge family)` : ''}, ${r.linksChecked} links to the sealed head${m.streams.length > 1 ? 's' : ''} at ${heads}; exported ${m.exportedAt}\n`);
     if (m.timeline.survivor) io.out.write(`note: by this bound the story was merged into story ${m.timeline.survivor}; its statements are on that story's timeline\n`);
   }
-  if (r.replay) {
+  if (r.replay && r.ok) {
     const requested = m?.requested.asOf ? `as of ${m.requested.asOf}` : m?.requested.position ? `up to position ${m.requested.position}` : 'at export';
     io.out.write(`timeline ${requested} (reflects global position ${r.replay.reflects.globalPosition}, recorded ${r.replay.reflects.recordedAt ?? '-'}):\n`);
     io.out.write(formatTimeline(replaySummary(r.replay), r.replay.entries, io.out.columns || 150) + '\n');
   }
   if (r.ok) io.out.write(`OK: ${m && m.streams.length > 1 ? 'every chain' : 'chain'} intact from the genesis hash to the sealed head; timeline reproduced\n`);
   else {
+    io.out.write(`NOT VERIFIED: ${file === '-' ? 'the bundle on standard input' : file} (${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}, first one first; no timeline is printed from it: --json shows what it reproduces)\n`);
     for (const p of r.problems) {
       const where = p.streamPosition !== undefined ? ` (${m && m.streams.length > 1 && p.streamId ? `${p.streamId} ` : ''}stream position ${p.streamPosition})` : '';
       io.out.write(`BAD: line ${p.line}${where}: ${p.message}\n`);
@@ -170,6 +192,8 @@ export function auditVerifyBundle(file: string, opts: { json?: boolean }, io: Au
  */
 export async function projectionsRebuild(opts: { projection: string; batch?: string; json?: boolean }, io: AuditIo): Promise<number> {
   const cfg = loadConfig(io.env ?? process.env);
+  const batchSize = opts.batch === undefined ? undefined : Number(opts.batch);
+  if (batchSize !== undefined && !(Number.isSafeInteger(batchSize) && batchSize >= 1)) throw new Error(`--batch must be a positive whole number of events, got "${opts.batch}"`);
   const db = await openDatabase({ ...cfg, pgPoolMax: Math.max(3, Math.min(cfg.pgPoolMax, 4)) }, 'timeline-rebuild');
   try {
     const bar = progressBar(io, 'rebuild {projection} g{generation} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted} | {phase}');
@@ -177,7 +201,7 @@ export async function projectionsRebuild(opts: { projection: string; batch?: str
     const report = await rebuildTimeline(db.pool, db.log, {
       schema: cfg.databaseSchema,
       projection: opts.projection,
-      batchSize: opts.batch ? Number(opts.batch) : undefined,
+      batchSize,
       onProgress: (p) => {
         if (p.phase === 'done') return; // the summary line follows
         const payload = { projection: opts.projection, generation: p.generation, phase: p.phase, speed: Math.round((p.applied * 1000) / Math.max(1, p.elapsedMs)) };
@@ -214,7 +238,7 @@ export function registerAuditCommands(program: Command, io: AuditIo = { out: pro
   const audit = program.command('audit').description('Audit the log: verify hash chains, export a story with chain proofs, verify a bundle offline.');
   audit
     .command('verify')
-    .description('Recompute every hash chain and compare with the sealed heads; names the first bad stream and position (exit 2 when tampered).')
+    .description('Recompute every hash chain and compare with the sealed heads; names the first bad stream and position (exit 2 when tampered). Reads DATABASE_URL, schema DATABASE_SCHEMA.')
     .option('--json', 'print the report as JSON')
     .action(async (o) => {
       process.exitCode = await auditVerify({ json: o.json }, io);
@@ -222,9 +246,10 @@ export function registerAuditCommands(program: Command, io: AuditIo = { out: pro
   audit
     .command('export')
     .description("Write a story's audit bundle to stdout (NDJSON: manifest, then per stream of the story and the stories merged with it, its events with chain hashes and links to its sealed head).")
-    .requiredOption('--story <id>', 'story id (uuid)')
-    .addOption(new Option('--as-of <time>', 'ISO 8601 recorded time: export the events the log held then'))
-    .addOption(new Option('--position <n>', 'global position: export the events up to it'))
+    .requiredOption('--story <id>', 'story id (a UUID, as GET /stories lists them)')
+    .addOption(new Option('--as-of <time>', 'ISO 8601 recorded time: export the events the log held then').conflicts('position'))
+    .addOption(new Option('--position <n>', 'global position: export the events up to it').conflicts('asOf'))
+    .addHelpText('after', '\nWithout --as-of or --position: every event up to the log\'s head. Reads the log at DATABASE_URL, schema DATABASE_SCHEMA.\nExample: timeline audit export --story <id> --as-of 2026-11-29T14:00:00Z > bundle.ndjson')
     .action(async (o) => {
       process.exitCode = await auditExport({ story: o.story, asOf: o.asOf, position: o.position }, io);
     });
@@ -242,7 +267,8 @@ export function registerAuditCommands(program: Command, io: AuditIo = { out: pro
     .command('rebuild')
     .description('Rebuild a projection into new tables while the old ones serve, catch up with the log, switch atomically.')
     .option('--projection <name>', 'projection to rebuild', TIMELINE_PROJECTION)
-    .option('--batch <n>', 'events per read (default 5000)')
+    .option('--batch <n>', 'events per chunk of whole stories in the bulk phase, and per read in the switch (default 20000; memory holds about two chunks)')
+    .addHelpText('after', '\nReads and writes the database at DATABASE_URL, schema DATABASE_SCHEMA; the API and the projector keep running meanwhile.')
     .option('--json', 'print the report as JSON')
     .action(async (o) => {
       process.exitCode = await projectionsRebuild({ projection: o.projection, batch: o.batch, json: o.json }, io);

@@ -248,7 +248,20 @@ describe('audit bundle', () => {
   it('CRLF line endings, a BOM and a trailing blank line still verify; trailing garbage does not', () => {
     const lines = build().lines;
     expect(verifyBundle('\uFEFF' + lines.join('\r\n') + '\r\n\r\n').problems).toEqual([]);
-    expect(verifyBundle(lines.join('\n') + '\n}{').problems).toEqual([{ line: lines.length + 1, message: `line ${lines.length + 1} is not JSON` }]);
+    expect(verifyBundle(lines.join('\n') + '\n}{').problems).toEqual([{ line: lines.length + 1, message: expect.stringMatching(new RegExp(`^line ${lines.length + 1} is not JSON`)) }]);
+  });
+
+  it('says a pretty-printed or other non-NDJSON file is not a bundle, once (it gave one "not JSON" per line)', () => {
+    const r = verifyBundle(JSON.stringify(JSON.parse(build().lines[0]), null, 2));
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual([{ line: 1, message: expect.stringMatching(/line 1 is not JSON: a bundle is NDJSON/) }]);
+  });
+
+  it('says a bundle cut in the middle of its last line looks truncated', () => {
+    const text = build().lines.join('\n');
+    const r = verifyBundle(text.slice(0, text.length - 20));
+    expect(r.ok).toBe(false);
+    expect(r.problems[0].message).toMatch(/ends in the middle of a line \(truncated\?\)/);
   });
 
   it('refuses a bundle format it does not know, naming the version', () => {

@@ -342,14 +342,20 @@ export function verifyBundle(text: string): BundleReport {
   /** Every global position of the bundle's event and link lines (unique in the log). */
   const globals = new Set<string>();
 
+  let stop = false;
   lines.forEach((raw, idx) => {
     const line = idx + 1;
-    if (raw === '') return;
+    if (raw === '' || stop) return;
     let obj: { kind?: unknown } & Record<string, unknown>;
     try {
       obj = JSON.parse(raw);
     } catch {
-      problems.push({ line, message: `line ${line} is not JSON` });
+      if (idx === 0) {
+        problems.push({ line, message: 'line 1 is not JSON: a bundle is NDJSON (one JSON object per line, the manifest first), as `timeline audit export` writes it' });
+        stop = true;
+      } else if (idx === lines.length - 1 && !/\n\s*$/.test(text)) {
+        problems.push({ line, message: `line ${line} is not JSON: the bundle ends in the middle of a line (truncated?)` });
+      } else problems.push({ line, message: `line ${line} is not JSON` });
       return;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {

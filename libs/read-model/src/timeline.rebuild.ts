@@ -99,7 +99,8 @@ export interface RebuildReport {
  * Memory: about two chunks (events and folded states) plus a few strings per
  * item version, whatever the log's length; a story larger than `batchSize`
  * is a chunk of its own.
- * @throws Error for an unknown projection; the database error otherwise (the
+ * @throws Error for an unknown projection or a batchSize that is not a positive integer (before anything is
+ *   created); the database error otherwise (the
  *   serving generation is untouched; the half-built one is dropped by the next rebuild).
  */
 export async function rebuildTimeline(pool: Pool, log: PgEventLog, opts: RebuildOptions): Promise<RebuildReport> {
@@ -124,6 +125,7 @@ export async function rebuildTimeline(pool: Pool, log: PgEventLog, opts: Rebuild
 async function rebuild(pool: Pool, log: PgEventLog, opts: RebuildOptions, projection: string): Promise<RebuildReport> {
   const q = quoteSchema(opts.schema);
   const batchSize = opts.batchSize ?? 20_000;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`rebuild: batchSize must be a positive whole number of events, got ${batchSize}`);
   const t0 = performance.now();
   const elapsed = () => Math.round(performance.now() - t0);
 
