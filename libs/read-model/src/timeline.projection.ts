@@ -249,6 +249,28 @@ export async function loadStoryStates(
   return out;
 }
 
+/** The key of an item version (uri and version) in the maps below. */
+export function itemVersionKey(uri: string, version: number): string {
+  return `${uri}\u001f${version}`;
+}
+
+/**
+ * A story's statements grouped by the item version that cites them
+ * (itemVersionKey of `itemUri`, `itemVersion`): a signature update reads the
+ * statements of one item version, so a story is grouped once, not scanned
+ * once per item event.
+ */
+export function statementsByItemVersion(state: StoryTimeline): Map<string, TimelineStatement[]> {
+  const g = new Map<string, TimelineStatement[]>();
+  for (const st of Object.values(state.statements)) {
+    const k = itemVersionKey(st.itemUri, st.itemVersion);
+    const list = g.get(k);
+    if (list) list.push(st);
+    else g.set(k, [st]);
+  }
+  return g;
+}
+
 /** A state as stored in rm_story_states: everything but the statements (they are rm_statements.doc). */
 export function storedStateJson(state: StoryTimeline): string {
   const { statements: _omitted, ...rest } = state;
@@ -273,16 +295,7 @@ export async function writeTimelineRows(client: Pick<PoolClient, 'query'>, t: Rm
   const grouped = new Map<string, Map<string, TimelineStatement[]>>();
   const byItemVersion = (storyId: string): Map<string, TimelineStatement[]> => {
     let g = grouped.get(storyId);
-    if (!g) {
-      g = new Map();
-      for (const st of Object.values(states.get(storyId)!.statements)) {
-        const k = `${st.itemUri}\u001f${st.itemVersion}`;
-        const list = g.get(k);
-        if (list) list.push(st);
-        else g.set(k, [st]);
-      }
-      grouped.set(storyId, g);
-    }
+    if (!g) grouped.set(storyId, (g = statementsByItemVersion(states.get(storyId)!)));
     return g;
   };
   const versions = new Map<string, unknown[]>();
@@ -304,7 +317,7 @@ export async function writeTimelineRows(client: Pick<PoolClient, 'query'>, t: Rm
     const { item } = e.data;
     // The story now holding the item: a merge later in the batch moved a merged story's items to its survivor.
     const storyId = resolveStory(states, e.data.storyId);
-    const vk = `${item.uri}\u001f${item.version}`;
+    const vk = itemVersionKey(item.uri, item.version);
     if (!versions.has(vk)) versions.set(vk, [item.uri, item.version, e.data.storyId, e.eventId, item.headline, item.body_text]);
     const cur = states.get(storyId)!.items[item.uri];
     items.set(cur.uri, [cur.uri, storyId, cur.version, cur.pubstatus, cur.headline, cur.firstcreated, cur.versioncreated, cur.ednote]);

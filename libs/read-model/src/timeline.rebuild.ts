@@ -3,13 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { StoredEvent, storyStream } from '@timeline/events';
-import { Checkpoint, checkpointOf, PgEventLog, quoteSchema, START_CHECKPOINT } from '@timeline/event-log';
+import { Checkpoint, checkpointOf, compareCheckpoints, PgEventLog, quoteSchema, START_CHECKPOINT } from '@timeline/event-log';
 import { mergeStorySignatures, storedSignature, updateStorySignature, StorySignature } from '@timeline/extraction';
 import { evolveStories, MAX_MERGE_HOPS, resolveStory, saidAtSortKey, StoryTimeline, TimelineStatement } from '@timeline/timeline';
 import { currentVersionsJson, decodeRebuildRow, RebuildEvent, RebuildRow, rebuildRowColumns } from './log-read';
 import {
-  asExtracted, foldTimelineBatch, loadStoryStates, projectionLockKey, READ_MODEL_TABLES, RmTables, rmTables, storedStateJson, storiesOfEvents, TIMELINE_PROJECTION,
-  writeTimelineRows,
+  asExtracted, foldTimelineBatch, itemVersionKey, loadStoryStates, projectionLockKey, READ_MODEL_TABLES, RmTables, rmTables, storedStateJson, statementsByItemVersion, storiesOfEvents,
+  TIMELINE_PROJECTION, writeTimelineRows,
 } from './timeline.projection';
 
 /** Progress of a rebuild, reported after every batch. */
@@ -479,12 +479,6 @@ async function dropGeneration(pool: Pool, q: string, generation: number): Promis
 
 type ItemEvent = Extract<RebuildEvent, { type: 'WireItemRecorded' }>;
 
-/** Order of two checkpoints (gap-safe order: transaction id, then global position; decimal strings). */
-function compareCheckpoints(a: Checkpoint, b: Checkpoint): number {
-  const num = (x: string, y: string) => (x.length !== y.length ? x.length - y.length : x < y ? -1 : x > y ? 1 : 0);
-  return num(a.transactionId, b.transactionId) || num(a.globalPosition, b.globalPosition);
-}
-
 /**
  * What the bulk phase keeps of item events across chunks (small: a few
  * strings per item version): which event wrote each rm_item_versions row
@@ -526,7 +520,7 @@ class BulkItems {
   private add(e: ItemEvent, into: string): void {
     const { item } = e.data;
     const at = checkpointOf(e);
-    const vk = `${item.uri}\u001f${item.version}`;
+    const vk = itemVersionKey(item.uri, item.version);
     const seen = this.versionAt.get(vk);
     if (!seen) {
       this.versionAt.set(vk, at);
@@ -606,14 +600,7 @@ async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimel
   const grouped = new Map<string, Map<string, TimelineStatement[]>>();
   const byItemVersionOf = (holder: StoryTimeline): Map<string, TimelineStatement[]> => {
     let byItemVersion = grouped.get(holder.storyId);
-    if (byItemVersion) return byItemVersion;
-    grouped.set(holder.storyId, (byItemVersion = new Map()));
-    for (const st of Object.values(holder.statements)) {
-      const k = `${st.itemUri}\u001f${st.itemVersion}`;
-      const list = byItemVersion.get(k);
-      if (list) list.push(st);
-      else byItemVersion.set(k, [st]);
-    }
+    if (!byItemVersion) grouped.set(holder.storyId, (byItemVersion = statementsByItemVersion(holder)));
     return byItemVersion;
   };
   // A story's signature: its item events in log order, a merge folding in the merged stories' signatures (as the live projection does).
@@ -628,7 +615,7 @@ async function bulkWrite(pool: Pool, t: RmTables, states: Map<string, StoryTimel
       }
       const cur = holder.items[op.uri];
       if (!cur || cur.version !== op.version || op.pubstatus !== 'usable') continue;
-      sig = updateStorySignature(sig, storyId, op, (byItemVersionOf(holder).get(`${op.uri}\u001f${op.version}`) ?? []).map(asExtracted));
+      sig = updateStorySignature(sig, storyId, op, (byItemVersionOf(holder).get(itemVersionKey(op.uri, op.version)) ?? []).map(asExtracted));
     }
     return sig;
   };
