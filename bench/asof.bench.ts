@@ -15,15 +15,14 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { foldEvent, positionBound } from '@timeline/audit';
-import { incomingRelations, initialState, timelineOrder, TimelineStatement } from '@timeline/timeline';
+import { foldEvent, positionBound, replayResult } from '@timeline/audit';
+import { initialState } from '@timeline/timeline';
 import { createTestSchema, PgEventLog } from '@timeline/event-log';
 import { AuditQueries, pageLines } from '@timeline/read-model';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
 import { AuditService } from '../apps/api/audit.service';
 import { syntheticStory } from '../test/support/synthetic-story';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { median } from './suite/stats';
 
 async function main() {
   const n = Number(process.argv[2] ?? 10_000);
@@ -72,13 +71,13 @@ async function main() {
       let state = initialState(story.storyId);
       for (const e of events) state = foldEvent(state, e);
       const r2 = performance.now();
-      const ordered = timelineOrder(Object.values(state.statements).filter((x) => x.status === 'active'));
-      const incoming = incomingRelations(ordered);
-      const p = pageLines(ordered, (x: TimelineStatement) => ({ ...x, incoming: incoming.get(x.statementId) ?? [] }), {}, 100);
+      // order and page as asOfPage does (replayResult: timelineOrder + incomingRelations; the reflects point is not read here)
+      const replayed = replayResult(story.storyId, state, { requested: {}, globalPosition: head, streamPosition: events.length, recordedAt: null, eventCount: events.length });
+      const p = pageLines(replayed.ordered, replayed.line, page.filter, page.limit);
       const r3 = performance.now();
       JSON.stringify(p.statements);
       const r4 = performance.now();
-      statements = ordered.length;
+      statements = replayed.ordered.length;
       bytes = body.length;
       wholeBytes = all.length;
       if (i < 3) continue; // warm-up

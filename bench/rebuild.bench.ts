@@ -8,7 +8,7 @@
  * Then ours vs Emmett's projection rebuild on the same events (bench/rebuild-emmett.ts).
  * Run: `node -r ./bench/swc-hook.js bench/rebuild.bench.ts [stories] [perStory] [runs] [emmettEvents] [emmettRuns]`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Checkpoint, checkpointOf, createTestSchema, PgEventLog, START_CHECKPOINT } from '@timeline/event-log';
@@ -17,12 +17,11 @@ import { Session } from 'node:inspector/promises';
 import { ALL_MIGRATIONS } from '@timeline/runtime';
 import { syntheticStory } from '../test/support/synthetic-story';
 import { emmettRebuild, waitGapSafe } from './rebuild-emmett';
+import { peakRssMb } from './suite/procs';
+import { median } from './suite/stats';
 
 /** Busy CPU time of the whole machine so far (all cores, user + nice + sys + irq), ms. */
 const machineCpuMs = () => os.cpus().reduce((n, c) => n + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-/** Peak resident memory of this process (VmHWM, MB): loading, the read-alone pass and every rebuild run. */
-const vmHwmMb = () => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024);
 
 async function main() {
   const stories = Number(process.argv[2] ?? 10);
@@ -128,7 +127,7 @@ async function main() {
     }
     const med = median(reports.map((r) => r.durationMs));
 
-    // Ours vs Emmett on the same events (the first `emmettStories` stories), each store in its own database/schema.
+    // Ours vs Emmett on the same events (one story of `emmettEvents` events), each store in its own database/schema.
     let emmett: Record<string, unknown> | null = null;
     if (emmettEvents > 0 && emmettRuns > 0) {
       const subset = [syntheticStory({ key: 'rebuild-emmett', events: emmettEvents }).events];
@@ -164,7 +163,8 @@ async function main() {
         total: med,
         logReadAloneGapSafePages: Math.round(readMs),
       },
-      vmHwmMb: vmHwmMb(),
+      // peak resident memory of this process (VmHWM, MB): loading, the read-alone pass and every rebuild run
+      vmHwmMb: Math.round(peakRssMb(process.pid) ?? 0),
       sqlMsAllRunsOnPoolClients: Object.fromEntries(Object.entries(sqlMs).map(([k, v]) => [k, Math.round(v)]).sort((a, b) => (b[1] as number) - (a[1] as number))),
       emmett,
       targetEventsPerSecond: 50_000,

@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperatio
 import { countDeadLetters, DeadLetter, listDeadLetters } from '@timeline/event-log';
 import { RequireScope } from '@timeline/runtime';
 import { HEALTH_DEPS, HealthDeps } from './health.controller';
+import { BAD_REQUEST_RESPONSE } from './openapi.examples';
 import { badParam, parseEnum, parseLimit, parseUuid, single } from './query-params';
 
 /**
@@ -31,7 +32,7 @@ export class DeadLettersController {
   @ApiQuery({ name: 'storyId', required: false, description: 'only this story (uuid)' })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
   @ApiOkResponse({ description: '{ pending: { total, bySource }, deadLetters: [...] }' })
-  @ApiBadRequestResponse({ description: 'malformed query parameter' })
+  @ApiBadRequestResponse(BAD_REQUEST_RESPONSE)
   @ApiUnauthorizedResponse({ description: 'no or unknown API key' })
   @ApiForbiddenResponse({ description: 'the key lacks scope admin' })
   async list(

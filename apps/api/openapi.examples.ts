@@ -72,3 +72,6 @@ export const CONTRADICTIONS_EXAMPLE = {
 
 /** A 400 of the query API. */
 export const BAD_REQUEST_EXAMPLE = { statusCode: 400, message: 'limit must be a whole number from 1 to 1000, got "0"', field: 'limit' };
+
+/** OpenAPI description of the query API's 400 (ApiBadRequestResponse): `{ statusCode: 400, message, field }` (query-params badParam). */
+export const BAD_REQUEST_RESPONSE = { description: '`{ statusCode: 400, message, field }`, field naming the bad parameter', schema: { example: BAD_REQUEST_EXAMPLE } };

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { encodeCursor, isTimelineCursor, ReadModelQueries, SpeakersCursor, SpeakerSummary, timelineCursorOf, TimelineLine } from '@timeline/read-model';
-import { BAD_REQUEST_EXAMPLE, SPEAKER_STATEMENTS_EXAMPLE, SPEAKERS_EXAMPLE } from './openapi.examples';
+import { BAD_REQUEST_RESPONSE, SPEAKER_STATEMENTS_EXAMPLE, SPEAKERS_EXAMPLE } from './openapi.examples';
 import { parseCursor, parseLimit, parseSearch, uuidParam } from './query-params';
 import { RequireScope } from '@timeline/runtime';
 import { QUERIES } from './stories.controller';
@@ -13,8 +13,6 @@ const isSpeakersCursor = (v: unknown): v is SpeakersCursor => {
   const c = v as SpeakersCursor;
   return !!c && typeof c === 'object' && typeof c.name === 'string' && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id);
 };
-
-const badRequest = { description: '`{ statusCode: 400, message, field }`, field naming the bad parameter', schema: { example: BAD_REQUEST_EXAMPLE } };
 
 /**
  * Speakers across stories. A speaker is a speakerId (uuid v5 of the
@@ -39,7 +37,7 @@ export class SpeakersController {
   @ApiQuery({ name: 'limit', required: false, description: `1-${SPEAKERS_PAGE.max}, default ${SPEAKERS_PAGE.default}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ description: '{ speakers: [{ speakerId, name, statementCount, storyCount }], nextCursor }', schema: { example: SPEAKERS_EXAMPLE } })
-  @ApiBadRequestResponse(badRequest)
+  @ApiBadRequestResponse(BAD_REQUEST_RESPONSE)
   async list(@Query() query: Record<string, unknown>): Promise<{ speakers: SpeakerSummary[]; nextCursor: string | null }> {
     const limit = parseLimit(query.limit, SPEAKERS_PAGE.default, SPEAKERS_PAGE.max);
     const q = parseSearch(query.q);
@@ -63,7 +61,7 @@ export class SpeakersController {
   @ApiQuery({ name: 'limit', required: false, description: `1-${SPEAKERS_PAGE.max}, default ${SPEAKERS_PAGE.default}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ description: '{ speaker: { speakerId, name, statementCount, storyCount }, statements: TimelineLine[], nextCursor }', schema: { example: SPEAKER_STATEMENTS_EXAMPLE } })
-  @ApiBadRequestResponse(badRequest)
+  @ApiBadRequestResponse(BAD_REQUEST_RESPONSE)
   @ApiNotFoundResponse({ description: 'No such speaker' })
   async statements(
     @Param('id', uuidParam()) id: string,

@@ -113,13 +113,13 @@ export class TimelineReader {
 
   /**
    * The answer of GET /stories/:id/timeline (live) as JSON text:
-   * `{ story, statements, reflects, nextCursor }`.
+   * `{ missingEvents, story, statements, reflects, nextCursor }`.
    */
-  render(t: CachedTimeline, filter: TimelineFilter, limit: number, after?: TimelineCursor): string {
+  private render(t: CachedTimeline, missingEvents: readonly unknown[], filter: TimelineFilter, limit: number, after?: TimelineCursor): string {
     const page = pageTimeline(t.lines, filter, limit, after);
     const parts = page.indexes.map((i) => this.lineJson(t, i));
     const reflects = JSON.stringify({ mode: 'live', orderedBy: 'saidAt', globalPosition: t.position, recordedAt: t.story.updatedAt });
-    return `{"story":${t.storyJson},"statements":[${parts.join(',')}],"reflects":${reflects},"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+    return `{"missingEvents":${JSON.stringify(missingEvents)},"story":${t.storyJson},"statements":[${parts.join(',')}],"reflects":${reflects},"nextCursor":${JSON.stringify(page.nextCursor)}}`;
   }
 
   /**
@@ -137,14 +137,14 @@ export class TimelineReader {
     position: string,
     key: Record<string, unknown>,
     page: { filter: TimelineFilter; limit: number; after?: TimelineCursor },
-    missingEvents: readonly unknown[] = [],
+    missingEvents: readonly unknown[],
   ): Promise<{ etag: string; body: Buffer } | null> {
     const k = `${storyId}|${JSON.stringify(Object.keys(key).sort().map((x) => [x, key[x]]))}`;
     const hit = this.answers.get(k);
     if (hit && hit.position === position) return hit;
     const t = await this.timeline(storyId, position);
     if (!t) return null;
-    const a = { position: t.position, etag: TimelineReader.etag(t.position, key), body: Buffer.from(`{"missingEvents":${JSON.stringify(missingEvents)},${this.render(t, page.filter, page.limit, page.after).slice(1)}`) };
+    const a = { position: t.position, etag: TimelineReader.etag(t.position, key), body: Buffer.from(this.render(t, missingEvents, page.filter, page.limit, page.after)) };
     if (hit) {
       this.answers.delete(k);
       this.answerBytes -= hit.body.length;

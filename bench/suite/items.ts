@@ -25,17 +25,20 @@ const SUR_B = ['basch', 'dorn', 'ford', 'grave', 'holm', 'kirk', 'lund', 'mere',
 const PLACE_A = ['Ash', 'Brin', 'Cal', 'Dun', 'Elm', 'Fair', 'Glen', 'Hart'];
 const PLACE_B = ['bury', 'mouth', 'ford', 'wick', 'ton', 'mere', 'stead', 'haven'];
 
-/** The n-th surname, distinct for n in 0..255 (a bijection of the two syllable indexes). */
-function surname(n: number): string {
-  const a = n % SUR_A.length;
-  return SUR_A[a] + SUR_B[(Math.floor(n / SUR_A.length) + 3 * a) % SUR_B.length];
+/**
+ * The n-th name made of a syllable of `first` and one of `second`, distinct for n below
+ * first.length × second.length (a bijection of the two syllable indexes; repeats after).
+ */
+function compoundName(first: readonly string[], second: readonly string[], n: number): string {
+  const a = n % first.length;
+  return first[a] + second[(Math.floor(n / first.length) + 3 * a) % second.length];
 }
 
+/** The n-th surname, distinct for n in 0..255. */
+const surname = (n: number): string => compoundName(SUR_A, SUR_B, n);
+
 /** The s-th place, distinct for s in 0..63. */
-function place(s: number): string {
-  const a = s % PLACE_A.length;
-  return PLACE_A[a] + PLACE_B[(Math.floor(s / PLACE_A.length) + 3 * a) % PLACE_B.length];
-}
+const place = (s: number): string => compoundName(PLACE_A, PLACE_B, s);
 const ROLES = ['Mayor', 'Minister', 'chief executive', 'union leader', 'spokesperson', 'director', 'chairman', 'councillor'];
 const TOPICS = [
   { noun: 'port strike', org: '{place} Dockers', thing: 'pay offer', verb: 'talks' },
