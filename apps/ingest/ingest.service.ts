@@ -234,7 +234,7 @@ export class IngestService {
     const turn = await this.serialized(async () => {
       const assignment = this.assign(item, storyOfUriInReadModel);
       const fromReadModel = sameStories(assignment, guess) ? await prefetched : await this.readStatements(assignment);
-      const storyIds = [assignment.storyId, ...(assignment.merge?.mergedStoryIds ?? [])];
+      const storyIds = storiesOf(assignment);
       const extraction = extract(item, this.context(storyIds, item.uri, fromReadModel));
       const events = recordItemEvents({
         item,
@@ -253,12 +253,11 @@ export class IngestService {
       // Remember locally what we publish, ahead of the projector; the publish
       // starts in turn, so the broker receives items in assignment order.
       // What this changes is saved first, to undo it if the publish fails.
-      const touchedStories = [assignment.storyId, ...(assignment.merge?.mergedStoryIds ?? [])];
       const mergedUris = (assignment.merge?.mergedStoryIds ?? []).flatMap((id) => this.stories.get(id)?.itemUris ?? []);
-      const undoIndex = this.stories.save(touchedStories, [item.uri, ...mergedUris]);
+      const undoIndex = this.stories.save(storyIds, [item.uri, ...mergedUris]);
       // copies (the maps are changed in place), of a merge's stories only: otherwise the item's own statements are dropped
       const undoLocal = assignment.merge
-        ? touchedStories.map((id) => {
+        ? storyIds.map((id) => {
             const map = this.localStatements.get(id);
             return [id, map && new Map(map)] as const;
           })
@@ -330,8 +329,7 @@ export class IngestService {
   /** Active statements of the assigned story and of the stories it merges, from the read model. */
   private async readStatements(a: StoryAssignment): Promise<TimelineStatement[]> {
     if (a.isNew) return [];
-    const ids = [a.storyId, ...(a.merge?.mergedStoryIds ?? [])];
-    const lists = await Promise.all(ids.map((id) => this.deps.queries.storyStatements(id)));
+    const lists = await Promise.all(storiesOf(a).map((id) => this.deps.queries.storyStatements(id)));
     return lists.flat();
   }
 
@@ -362,10 +360,15 @@ export class IngestService {
   }
 }
 
-/** Whether two assignments read the same stories' statements. */
+/** The stories an assignment reads and changes: its story (the survivor of a merge), then the stories it merges. */
+function storiesOf(a: StoryAssignment): string[] {
+  return [a.storyId, ...(a.merge?.mergedStoryIds ?? [])];
+}
+
+/** Whether two assignments read the same stories' statements (a new story reads none). */
 function sameStories(a: StoryAssignment, b: StoryAssignment): boolean {
   if (a.isNew || b.isNew) return a.isNew === b.isNew;
-  return a.storyId === b.storyId && (a.merge?.mergedStoryIds ?? []).join() === (b.merge?.mergedStoryIds ?? []).join();
+  return storiesOf(a).join() === storiesOf(b).join();
 }
 
 /**

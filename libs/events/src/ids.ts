@@ -14,12 +14,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** SHA-1 of the namespace bytes + the UTF-8 name: one-shot `crypto.hash` where Node has it (≥ 20.12), else a Hash object. */
 const sha1: (name: string) => Buffer =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
+  typeof crypto.hash === 'function'
     ? (name) => {
         const b = Buffer.allocUnsafe(16 + Buffer.byteLength(name, 'utf8'));
         NAMESPACE_BYTES.copy(b, 0);
         b.write(name, 16, 'utf8');
-        return (crypto as unknown as { hash(alg: string, data: Buffer, enc: 'buffer'): Buffer }).hash('sha1', b, 'buffer');
+        return crypto.hash('sha1', b, 'buffer');
       }
     : (name) => crypto.createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
 

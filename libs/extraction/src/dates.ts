@@ -21,7 +21,7 @@ const DAY_MS = 86_400_000;
 
 /** `YYYY-MM-DD` of a UTC time in ms. */
 export function isoDay(ms: number): string {
-  // an item names few distinct days: memoised (a bounded map; the value is pure in `ms`)
+  // an item names few distinct days: memoised (a bounded map, cleared per item with clearDateMemo; the value is pure in `ms`)
   let d = ISO_DAY_MEMO.get(ms);
   if (d === undefined) {
     d = new Date(ms).toISOString().slice(0, 10);
@@ -119,9 +119,10 @@ const DATE_MEMO = new Map<string, FoundDate[]>();
 /** Cheap pre-test: a word that every date expression of {@link findDates} contains (weekday, month, "yesterday", "week", a digit …). */
 const ANY_DATE_WORD = /day|tonight|overnight|week|month|year|autumn|spring|summer|winter|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d/i;
 
-/** Forget memoised dates (called per item, so a benchmark over repeated items measures real work). */
+/** Forget memoised dates and days (called per item, so a benchmark over repeated items measures real work). */
 export function clearDateMemo(): void {
   DATE_MEMO.clear();
+  ISO_DAY_MEMO.clear();
 }
 
 function findDatesUncached(text: string, item: number, anchor: number | null): FoundDate[] {

@@ -94,7 +94,7 @@ const VERDICT_RIGHT =
   /\b(?:(?<!not |never |n't )confirm(?:s|ed)? (?:what|that|the|their|its|his|her)|appeared (?:to be )?genuine|(?:were|was|is|are) (?:correct|right|accurate|genuine)\b(?! now)|(?<!would |will |not )welcome[ds]?\b|overdue but welcome|(?:we|I) agree with)/i;
 const SUBJECT_VERB_EXCEPT: ReadonlySet<string> = new Set(['familiar', 'speaking', 'based', 'led', 'named', 'known', 'has', 'have', 'had', 'also']);
 /** A segment opened by a preposition, connective or time word: a preamble, not a subject (see ItemExtractor.isPreamble). */
-const PREAMBLE_OPENER = /^\s*(?:In|On|At|During|After|Before|Speaking|Asked|According|Late|Early|Earlier|Later|Last|Meanwhile|However|But|And|Under|For|With|Without|Like|Unlike|Despite|While|When|Although|As|By|From|Separately|Also|Instead|Elsewhere|Since|Until|Writing|Responding|Answering|Addressing|Interviewed|Standing|Yesterday|Today|Tonight|Overnight|Now|Still|Then|Instead|Once|Two|Three|Four|Five)\b/;
+const PREAMBLE_OPENER = /^\s*(?:In|On|At|During|After|Before|Speaking|Asked|According|Late|Early|Earlier|Later|Last|Meanwhile|However|But|And|Under|For|With|Without|Like|Unlike|Despite|While|When|Although|As|By|From|Separately|Also|Instead|Elsewhere|Since|Until|Writing|Responding|Answering|Addressing|Interviewed|Standing|Yesterday|Today|Tonight|Overnight|Now|Still|Then|Once|Two|Three|Four|Five)\b/;
 const DAY_NAMES = /\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b/i;
 /** Words that may be cues: the cue forms, "called/calls (on|for)", "according (to)". */
 const CUE_CANDIDATE = new RegExp(`\\b(?:${[...CUE_FORMS.keys(), 'called', 'calls', 'according'].sort((a, b) => b.length - a.length).join('|')})\\b`, 'gi');

@@ -8,7 +8,8 @@ import { storyIdFor } from '@timeline/events';
 import type { WireItem } from '@timeline/events';
 import type { AssignStory, StoryAssignment, StoryMerge, StorySignature } from './story.contract';
 import type { ExtractedStatement } from './types';
-import { ABBREVIATIONS, NOT_NAME, TITLE_WORDS } from './lexicon';
+import { NOT_NAME, TITLE_WORDS } from './lexicon';
+import { abbreviationBefore } from './text';
 
 const DAY_MS = 86_400_000;
 /** Stories older than this (from their last item) are closed. */
@@ -65,14 +66,13 @@ const CAPITALISED = /\b[A-Z\u00c0-\u00de][\p{L}'’-]{2,}/gu;
  */
 function opensSentence(line: string, at: number): boolean {
   let i = at - 1;
-  while (i >= 0 && /[\s\u00a0]/.test(line[i])) i--;
+  while (i >= 0 && /\s/.test(line[i])) i--;
   if (i < 0) return true;
   const c = line[i];
   if ('"“”«»‘’\'([!?:;…—–'.includes(c)) return true;
   if (c === '-') return i === 0 || /\s/.test(line[i - 1]);
   if (c !== '.') return false;
-  const w = /([\p{L}.]+)$/u.exec(line.slice(Math.max(0, i - 12), i))?.[1].toLowerCase() ?? '';
-  return !(ABBREVIATIONS.has(w) || /^[a-z]$/i.test(w) || /^(?:[a-z]\.)+[a-z]$/i.test(w));
+  return !abbreviationBefore(line, i, 0);
 }
 
 /** After a word: another capitalised word follows, so the first is part of a name ("Tobias Renn said", "Dockworkers Union"). */

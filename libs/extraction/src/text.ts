@@ -215,6 +215,18 @@ export function quoteAt(quotes: Quote[], pos: number): number {
   return -1;
 }
 
+/**
+ * Whether the period at `dot` in `text` closes an abbreviation or an initial
+ * ("Mr.", "Gov.", "F.", "U.S."), so it ends no sentence: the word of letters
+ * and periods just before it (at most 12 characters back, not before `from`)
+ * is in ABBREVIATIONS, a single letter, or letters joined by periods.
+ */
+export function abbreviationBefore(text: string, dot: number, from: number): boolean {
+  const m = /([\p{L}.]+)$/u.exec(text.slice(Math.max(from, dot - 12), dot));
+  const w = m ? m[1].toLowerCase() : '';
+  return ABBREVIATIONS.has(w) || /^[a-z]$/i.test(w) || /^(?:[a-z]\.)+[a-z]$/i.test(w);
+}
+
 function splitSentences(masked: string, para: Paragraph, quotes: Quote[]): Span[] {
   const out: Span[] = [];
   let start = para.start;
@@ -232,11 +244,7 @@ function splitSentences(masked: string, para: Paragraph, quotes: Quote[]): Span[
     let k = j;
     while (k < para.end && /\s/.test(masked[k])) k++;
     if (k < para.end && !/[A-Z\u00c0-\u00de"“‘'«(\[0-9]/.test(masked[k])) continue;
-    if (c === '.') {
-      const m = /([\p{L}.]+)$/u.exec(masked.slice(Math.max(start, i - 12), i));
-      const w = m ? m[1].toLowerCase() : '';
-      if (ABBREVIATIONS.has(w) || /^[a-z]$/i.test(w) || /^(?:[a-z]\.)+[a-z]$/i.test(w)) continue;
-    }
+    if (c === '.' && abbreviationBefore(masked, i, start)) continue;
     out.push({ start, end: j });
     start = k;
     i = k - 1;

@@ -71,7 +71,7 @@ export interface AuthOptions {
 const SCOPE_KEY = 'timeline:scope';
 
 /** Names of the OpenAPI security schemes {@link addApiKeySecurity} declares. */
-export const OPENAPI_KEY_SCHEMES = { header: 'apiKey', bearer: 'bearer' } as const;
+const OPENAPI_KEY_SCHEMES = { header: 'apiKey', bearer: 'bearer' } as const;
 
 /**
  * Mark a route (or controller) as needing an API key with `scope`. Unmarked routes are public.
