@@ -20,6 +20,12 @@ import { finishItem, normalizeNinjs } from '@timeline/feeds';
 import { corpusItems } from './suite/extraction';
 import { generateItems } from './suite/items';
 
+const file = process.argv[2] ?? 'extraction-guard.json';
+if (file.startsWith('-')) {
+  console.error('usage: node -r ./bench/swc-hook.js bench/extraction-guard.ts [out.json]  (default extraction-guard.json; run before and after a change, then cmp the two)');
+  process.exit(file === '-h' || file === '--help' ? 0 : 1);
+}
+
 const out: Record<string, unknown> = {};
 
 // 1 and 2: the corpus
@@ -90,6 +96,6 @@ for (const spec of ['extract-styles', 'extract-kinds', 'relations-dates', 'extra
 }
 out.specCalls = calls;
 
-const file = process.argv[2] ?? 'extraction-guard.json';
+
 writeFileSync(file, JSON.stringify(out, null, 1));
 console.log(`${file}: ${corpus.length} corpus items, ${generated.length} generated, ${calls.length} spec calls`);

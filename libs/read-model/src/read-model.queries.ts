@@ -369,10 +369,4 @@ export class ReadModelQueries {
     });
     return new Map(r.rows.map((x) => [x.id, { position: x.p, missingEvents: x.missing, mergedInto: x.m }]));
   }
-
-  /** {@link liveHeads} of one story; null for an unknown story. */
-  async liveHead(storyId: string): Promise<LiveHead | null> {
-    return (await this.liveHeads([storyId])).get(storyId.toLowerCase()) ?? null;
-  }
-
 }
