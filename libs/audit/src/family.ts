@@ -36,6 +36,26 @@ export function storiesLinkedBy(events: readonly ReplayEvent[]): string[] {
 }
 
 /**
+ * The breadth-first walk of a merge family, shared by readStoryFamily (async
+ * reads) and linkedFamily (streams already read): yields each member's id,
+ * is sent its events, follows every id a StoriesMerged among them names
+ * (until no new one appears) and returns the streams by story id,
+ * `storyId` first.
+ */
+function* familyWalk<E extends ReplayEvent>(storyId: string): Generator<string, Map<string, readonly E[]>, readonly E[]> {
+  const family = new Map<string, readonly E[]>();
+  const queue = [storyId];
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (family.has(id)) continue;
+    const events = yield id;
+    family.set(id, events);
+    for (const next of storiesLinkedBy(events)) if (!family.has(next)) queue.push(next);
+  }
+  return family;
+}
+
+/**
  * Read the streams of a story's merge family, breadth first from `storyId`
  * (every id a StoriesMerged names, until no new one appears). The one
  * family read of the audit API, statement histories and reextract.
@@ -50,16 +70,10 @@ export async function readStoryFamily<E extends ReplayEvent>(
   read: (storyId: string) => Promise<readonly E[]>,
   first?: readonly E[],
 ): Promise<Map<string, readonly E[]>> {
-  const streams = new Map<string, readonly E[]>();
-  const queue = [storyId];
-  while (queue.length) {
-    const id = queue.shift()!;
-    if (streams.has(id)) continue;
-    const events = id === storyId && first ? first : await read(id);
-    streams.set(id, events);
-    for (const next of storiesLinkedBy(events)) if (!streams.has(next)) queue.push(next);
-  }
-  return streams;
+  const walk = familyWalk<E>(storyId);
+  let step = walk.next();
+  while (!step.done) step = walk.next(step.value === storyId && first ? first : await read(step.value));
+  return step.value;
 }
 
 /**
@@ -71,16 +85,10 @@ export async function readStoryFamily<E extends ReplayEvent>(
  * out. An id named but absent from `streams` is an empty stream.
  */
 export function linkedFamily<E extends ReplayEvent>(storyId: string, streams: ReadonlyMap<string, readonly E[]>): Map<string, readonly E[]> {
-  const family = new Map<string, readonly E[]>();
-  const queue = [storyId];
-  while (queue.length) {
-    const id = queue.shift()!;
-    if (family.has(id)) continue;
-    const events = streams.get(id) ?? [];
-    family.set(id, events);
-    for (const next of storiesLinkedBy(events)) if (!family.has(next)) queue.push(next);
-  }
-  return family;
+  const walk = familyWalk<E>(storyId);
+  let step = walk.next();
+  while (!step.done) step = walk.next(streams.get(step.value) ?? []);
+  return step.value;
 }
 
 /** Order of two global positions (decimal strings without leading zeros). */
