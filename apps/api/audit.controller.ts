@@ -55,9 +55,9 @@ export class AuditController {
       if (from === undefined) throw new BoundError('from', 'from is required: a global position or an ISO 8601 recorded time');
       const toBound = to === undefined ? { kind: 'head' as const } : parseBound(to, 'to');
       const fromBound = parseBound(from, 'from');
-      const survivor = await this.audit.survivorOf(id);
-      if (survivor) return redirectToSurvivor(req, res, id, survivor);
-      answer = await this.audit.diff(id, fromBound, toBound);
+      const r = await this.audit.diff(id, fromBound, toBound);
+      if ('mergedInto' in r) return redirectToSurvivor(req, res, id, r.mergedInto);
+      answer = r.diff;
     } catch (err) {
       rethrowHttp(err, http);
     }

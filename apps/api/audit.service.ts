@@ -136,13 +136,19 @@ export class AuditService {
 
   /**
    * Diff between two moments: both ends are the as-of answers of the story's
-   * merge family (diffTimeline over readStoryFamily's streams).
-   * @throws AuditNotFoundError for an unknown story; AuditBadRequestError when from lies after to.
+   * merge family (diffTimeline over readStoryFamily's streams); or, for a
+   * story merged into another by the head of the log, `{ mergedInto }` (its
+   * survivor, as survivorOf: the route redirects there) and no diff. One
+   * read of the family serves both.
+   * @throws AuditNotFoundError for an unknown story; AuditBadRequestError when from lies after to (not checked
+   *   for a merged story).
    */
-  async diff(storyId: string, from: ReplayBound, to: ReplayBound): Promise<TimelineDiff> {
+  async diff(storyId: string, from: ReplayBound, to: ReplayBound): Promise<{ diff: TimelineDiff } | { mergedInto: string }> {
     const streams = await this.familyStreams(storyId, { kind: 'head' });
+    const mergedInto = AuditService.survivorIn(storyId, streams);
+    if (mergedInto) return { mergedInto };
     try {
-      return diffTimeline(storyId, streams, from, to);
+      return { diff: diffTimeline(storyId, streams, from, to) };
     } catch (err) {
       if (err instanceof DiffOrderError) throw new AuditBadRequestError('from', err.message);
       throw err;
@@ -157,9 +163,12 @@ export class AuditService {
    * @throws AuditNotFoundError for an unknown story.
    */
   async survivorOf(storyId: string): Promise<string | null> {
-    const own = await this.stream(storyId, { kind: 'head' });
-    if (!hasMerges(own)) return null;
-    return replayFamily(storyId, await this.familyStreams(storyId, { kind: 'head' }, own)).survivor;
+    return AuditService.survivorIn(storyId, await this.familyStreams(storyId, { kind: 'head' }));
+  }
+
+  /** survivorOf over the family's streams at the head (familyStreams; one stream, read alone, for a story never merged). */
+  private static survivorIn(storyId: string, streams: ReadonlyMap<string, readonly ReplayEvent[]>): string | null {
+    return hasMerges(streams.get(storyId) ?? []) ? replayFamily(storyId, streams).survivor : null;
   }
 
   /**
