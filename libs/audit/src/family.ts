@@ -112,16 +112,14 @@ export function familyEvents<E extends ReplayEvent>(streams: ReadonlyMap<string,
 }
 
 /** Fold a family's events (familyEvents) with evolveStories (foldStories), as the projector does: every member's state. */
-export function foldFamily(events: readonly ReplayEvent[]): Map<string, StoryTimeline> {
+function foldFamily(events: readonly ReplayEvent[]): Map<string, StoryTimeline> {
   const states = new Map<string, StoryTimeline>();
   for (const e of events) foldStories(states, e);
   return states;
 }
 
-/** An as-of answer of a family member, with the states of the whole family and where the story went. */
+/** An as-of answer of a family member, with where the story went. */
 export interface FamilyReplayResult extends ReplayResult {
-  /** Every member's state at the bound. */
-  readonly states: Map<string, StoryTimeline>;
   /** The survivor holding the story's statements at the bound (resolveStory), null when that is the story itself. */
   readonly survivor: string | null;
 }
@@ -132,7 +130,7 @@ export interface FamilyReplayResult extends ReplayResult {
  * every member's stream up to it), the story's own stream position and the
  * number of its own stream's events folded.
  */
-export function familyPoint(storyId: string, events: readonly ReplayEvent[], bound: ReplayBound): ReplayPoint {
+function familyPoint(storyId: string, events: readonly ReplayEvent[], bound: ReplayBound): ReplayPoint {
   const last = events.length ? events[events.length - 1] : undefined;
   let streamPosition = 0;
   let eventCount = 0;
@@ -166,5 +164,5 @@ export function replayFamily(storyId: string, streams: ReadonlyMap<string, reado
   const states = foldFamily(events);
   const state = states.get(storyId) ?? initialState(storyId);
   const to = resolveStory(states, storyId);
-  return Object.assign(replayResult(storyId, state, familyPoint(storyId, events, bound)), { states, survivor: to === storyId ? null : to });
+  return Object.assign(replayResult(storyId, state, familyPoint(storyId, events, bound)), { survivor: to === storyId ? null : to });
 }
