@@ -98,19 +98,27 @@ export class AuditService {
   }
 
   /**
+   * What every as-of answer carries besides its statements: `story`
+   * (replaySummary), `reflects` and, when the story had been merged into
+   * another by the bound, `mergedInto` (the survivor holding its statements
+   * then, followed through later merges; never the story itself).
+   */
+  private static asOfHead(r: ReplayResult & { survivor?: string | null }) {
+    return {
+      story: replaySummary(r),
+      reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
+      ...(r.survivor ? { mergedInto: r.survivor } : {}),
+    };
+  }
+
+  /**
    * As-of answer in the API's shape: `{ story, statements, reflects }`, and
-   * `mergedInto` (the survivor holding its statements then, followed through
-   * later merges; never the story itself) when the story had been merged
-   * into another by then. Every statement of the timeline (a page: asOfPage).
+   * `mergedInto` (asOfHead) when the story had been merged into another by
+   * then. Every statement of the timeline (a page: asOfPage).
    */
   async asOfTimeline(storyId: string, bound: ReplayBound) {
     const r = await this.asOf(storyId, bound);
-    return {
-      story: replaySummary(r),
-      statements: r.entries,
-      reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
-      ...(r.survivor && r.survivor !== storyId ? { mergedInto: r.survivor } : {}),
-    };
+    return { ...AuditService.asOfHead(r), statements: r.entries };
   }
 
   /**
@@ -125,13 +133,7 @@ export class AuditService {
   async asOfPage(storyId: string, bound: ReplayBound, page: { filter: TimelineFilter; limit: number; after?: TimelineCursor }) {
     const r = await this.asOf(storyId, bound);
     const p = pageLines(r.ordered, r.line, page.filter, page.limit, page.after);
-    return {
-      story: replaySummary(r),
-      statements: p.statements,
-      reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
-      nextCursor: p.nextCursor,
-      ...(r.survivor && r.survivor !== storyId ? { mergedInto: r.survivor } : {}),
-    };
+    return { ...AuditService.asOfHead(r), statements: p.statements, nextCursor: p.nextCursor };
   }
 
   /**
