@@ -221,7 +221,7 @@ export function registerReextractCommands(program: Command, io: ReextractIo = { 
       'Re-derive statements from the stored wire-item events with the current extractor and append the differences to the log ' +
         '(statements added, changed, retracted); writes to the log directly (needs DATABASE_URL, not the apps).',
     )
-    .option('--story <id>', 'only this story (uuid)')
+    .option('--story <id>', 'only this story (uuid); a story merged into another is re-derived with its survivor (give the survivor\'s id: the merged id plans nothing)')
     .option('--since <time>', 'only item versions recorded at or after this ISO 8601 time')
     .option('--json', 'print the report as JSON')
     .action(async (o) => {
