@@ -55,9 +55,9 @@ export class AuditController {
       if (from === undefined) throw new BoundError('from', 'from is required: a global position or an ISO 8601 recorded time');
       const toBound = to === undefined ? { kind: 'head' as const } : parseBound(to, 'to');
       const fromBound = parseBound(from, 'from');
-      const survivor = await this.audit.survivorOf(id);
-      if (survivor) return redirectToSurvivor(req, res, id, survivor);
-      answer = await this.audit.diff(id, fromBound, toBound);
+      const r = await this.audit.diff(id, fromBound, toBound);
+      if ('mergedInto' in r) return redirectToSurvivor(req, res, id, r.mergedInto);
+      answer = r.diff;
     } catch (err) {
       rethrowHttp(err, http);
     }
@@ -67,8 +67,11 @@ export class AuditController {
   /**
    * Every event that touched a statement, oldest first: recorded, recorded
    * again by a newer item version, re-extracted, late version, superseded by
-   * a corrected version, withdrawn by a kill, related (another statement
-   * points at it). Answer: `{ statementId, storyId, current, events: [{ kind,
+   * a corrected version, withdrawn by a kill, retracted by re-extraction,
+   * related (another statement points at it), merged (its story was merged
+   * into another: it moved to the survivor's timeline; the history follows
+   * it over the story's merge family). Answer: `{ statementId, storyId (the
+   * story holding it now: the survivor once merged), current, events: [{ kind,
    * eventId, type, globalPosition, streamPosition, recordedAt, itemUri,
    * itemVersion, pubstatus?, extractor?, statusAfter, relation? }] }`.
    * 404 when no event records the statement.
@@ -76,7 +79,7 @@ export class AuditController {
   @Get('statements/:id/history')
   @ApiOperation({ summary: 'Every event that touched a statement' })
   @ApiParam({ name: 'id', description: 'statement id (uuid)' })
-  @ApiOkResponse({ description: '{ statementId, storyId, current, events: HistoryEntry[] }' })
+  @ApiOkResponse({ description: '{ statementId, storyId (the story holding it now: the survivor once its story was merged), current, events: HistoryEntry[] (kind: recorded, recorded_again, re_extracted, late_version, superseded, withdrawn, retracted, related, merged) }' })
   @ApiNotFoundResponse({ description: 'No such statement' })
   async history(@Param('id', uuidParam()) id: string): Promise<StatementHistory> {
     try {

@@ -98,19 +98,27 @@ export class AuditService {
   }
 
   /**
+   * What every as-of answer carries besides its statements: `story`
+   * (replaySummary), `reflects` and, when the story had been merged into
+   * another by the bound, `mergedInto` (the survivor holding its statements
+   * then, followed through later merges; never the story itself).
+   */
+  private static asOfHead(r: ReplayResult & { survivor?: string | null }) {
+    return {
+      story: replaySummary(r),
+      reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
+      ...(r.survivor ? { mergedInto: r.survivor } : {}),
+    };
+  }
+
+  /**
    * As-of answer in the API's shape: `{ story, statements, reflects }`, and
-   * `mergedInto` (the survivor holding its statements then, followed through
-   * later merges; never the story itself) when the story had been merged
-   * into another by then. Every statement of the timeline (a page: asOfPage).
+   * `mergedInto` (asOfHead) when the story had been merged into another by
+   * then. Every statement of the timeline (a page: asOfPage).
    */
   async asOfTimeline(storyId: string, bound: ReplayBound) {
     const r = await this.asOf(storyId, bound);
-    return {
-      story: replaySummary(r),
-      statements: r.entries,
-      reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
-      ...(r.survivor && r.survivor !== storyId ? { mergedInto: r.survivor } : {}),
-    };
+    return { ...AuditService.asOfHead(r), statements: r.entries };
   }
 
   /**
@@ -125,24 +133,24 @@ export class AuditService {
   async asOfPage(storyId: string, bound: ReplayBound, page: { filter: TimelineFilter; limit: number; after?: TimelineCursor }) {
     const r = await this.asOf(storyId, bound);
     const p = pageLines(r.ordered, r.line, page.filter, page.limit, page.after);
-    return {
-      story: replaySummary(r),
-      statements: p.statements,
-      reflects: { mode: 'replay' as const, orderedBy: 'saidAt' as const, ...r.reflects },
-      nextCursor: p.nextCursor,
-      ...(r.survivor && r.survivor !== storyId ? { mergedInto: r.survivor } : {}),
-    };
+    return { ...AuditService.asOfHead(r), statements: p.statements, nextCursor: p.nextCursor };
   }
 
   /**
    * Diff between two moments: both ends are the as-of answers of the story's
-   * merge family (diffTimeline over readStoryFamily's streams).
-   * @throws AuditNotFoundError for an unknown story; AuditBadRequestError when from lies after to.
+   * merge family (diffTimeline over readStoryFamily's streams); or, for a
+   * story merged into another by the head of the log, `{ mergedInto }` (its
+   * survivor, as survivorOf: the route redirects there) and no diff. One
+   * read of the family serves both.
+   * @throws AuditNotFoundError for an unknown story; AuditBadRequestError when from lies after to (not checked
+   *   for a merged story).
    */
-  async diff(storyId: string, from: ReplayBound, to: ReplayBound): Promise<TimelineDiff> {
+  async diff(storyId: string, from: ReplayBound, to: ReplayBound): Promise<{ diff: TimelineDiff } | { mergedInto: string }> {
     const streams = await this.familyStreams(storyId, { kind: 'head' });
+    const mergedInto = AuditService.survivorIn(storyId, streams);
+    if (mergedInto) return { mergedInto };
     try {
-      return diffTimeline(storyId, streams, from, to);
+      return { diff: diffTimeline(storyId, streams, from, to) };
     } catch (err) {
       if (err instanceof DiffOrderError) throw new AuditBadRequestError('from', err.message);
       throw err;
@@ -157,9 +165,12 @@ export class AuditService {
    * @throws AuditNotFoundError for an unknown story.
    */
   async survivorOf(storyId: string): Promise<string | null> {
-    const own = await this.stream(storyId, { kind: 'head' });
-    if (!hasMerges(own)) return null;
-    return replayFamily(storyId, await this.familyStreams(storyId, { kind: 'head' }, own)).survivor;
+    return AuditService.survivorIn(storyId, await this.familyStreams(storyId, { kind: 'head' }));
+  }
+
+  /** survivorOf over the family's streams at the head (familyStreams; one stream, read alone, for a story never merged). */
+  private static survivorIn(storyId: string, streams: ReadonlyMap<string, readonly ReplayEvent[]>): string | null {
+    return hasMerges(streams.get(storyId) ?? []) ? replayFamily(storyId, streams).survivor : null;
   }
 
   /**

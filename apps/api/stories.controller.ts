@@ -7,7 +7,7 @@ import { RequireScope } from '@timeline/runtime';
 import { BoundError, positionBound, ReplayPoint, timeBound } from '@timeline/audit';
 import { Medium, RelationType, StatementKind } from '@timeline/events';
 import {
-  conflictPairs, ConflictPair, encodeCursor, pageTimeline, ReadModelQueries, StoriesCursor, StorySummary, TimelineCursor, TimelineFilter, TimelineLine,
+  conflictPairs, ConflictPair, encodeCursor, ReadModelQueries, StoriesCursor, StorySummary, TimelineLine,
 } from '@timeline/read-model';
 import { AUDIT, AuditService, rethrowHttp } from './audit.service';
 import { BAD_REQUEST_EXAMPLE, CONTRADICTIONS_EXAMPLE, STORIES_EXAMPLE, TIMELINE_EXAMPLE } from './openapi.examples';
@@ -15,13 +15,12 @@ import { badParam, parseCursor, parseDayRange, parseLimit, parseSearch, single, 
 import { STORY_EVENTS, StoryEvents } from './story-events';
 import { TimelineReader } from './timeline.reader';
 import { LiveHeads } from './live-heads';
-import { parseTimelinePage, TIMELINE_PAGE, writeLiveTimeline } from './live-timeline';
+import { parseTimelinePage, TIMELINE_PAGE, TimelinePage, writeLiveTimeline } from './live-timeline';
 
 export const QUERIES = Symbol('ReadModelQueries');
 export const TIMELINE_READER = Symbol('TimelineReader');
 export const LIVE_HEADS = Symbol('LiveHeads');
 
-export { TIMELINE_PAGE } from './live-timeline';
 /** Default and largest page of GET /stories (stories). */
 export const STORIES_PAGE = { default: 100, max: 1000 } as const;
 
@@ -169,7 +168,7 @@ export class StoriesController {
     const asOf = single('asOf', query.asOf);
     const position = single('position', query.position);
     if (asOf !== undefined || position !== undefined) {
-      const r = await this.replay(id, asOf, position, page.filter, page.limit, page.after);
+      const r = await this.replay(id, asOf, position, page);
       if (r.mergedInto) redirectToSurvivor(req, res, id, r.mergedInto);
       else res.json(r);
       return;
@@ -185,12 +184,12 @@ export class StoriesController {
     if (served === false) throw new NotFoundException(`no story ${id}`);
   }
 
-  private async replay(id: string, asOf: string | undefined, position: string | undefined, filter: TimelineFilter, limit: number, after: TimelineCursor | undefined) {
+  private async replay(id: string, asOf: string | undefined, position: string | undefined, page: TimelinePage) {
     try {
       if (asOf !== undefined && position !== undefined) throw new BoundError('position', 'give asOf or position, not both');
       if (!this.audit) throw new Error('as-of replay is not configured');
       const bound = asOf !== undefined ? timeBound(asOf, 'asOf') : positionBound(position!, 'position');
-      const r = await this.audit.asOfPage(id, bound, { filter, limit, after });
+      const r = await this.audit.asOfPage(id, bound, page);
       return { story: r.story, statements: r.statements, reflects: r.reflects as TimelineReflects, nextCursor: r.nextCursor, mergedInto: r.mergedInto };
     } catch (err) {
       rethrowHttp(err, { notFound: (m) => new NotFoundException(m), badRequest: (m) => new BadRequestException(m) });

@@ -3,9 +3,9 @@ import { Command, Option } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { buildBundle, positionBound, readStoryFamily, ReplayBound, replaySummary, timeBound, verifyBundle } from '@timeline/audit';
 import { loadConfig, requireDatabaseUrl, TimelineConfig } from '@timeline/config';
-import { storyStream } from '@timeline/events';
+import { ReplayEvent, storyStream, upcast } from '@timeline/events';
 import { ChainVerifier, createPool, PgEventLog } from '@timeline/event-log';
-import { AuditQueries, rebuildTimeline, TIMELINE_PROJECTION } from '@timeline/read-model';
+import { AuditQueries, RawEventRow, rebuildTimeline, TIMELINE_PROJECTION } from '@timeline/read-model';
 import { openDatabase } from '@timeline/runtime';
 import { formatTimeline } from './print-timeline';
 
@@ -111,14 +111,20 @@ export async function auditExport(opts: { story: string; asOf?: string; position
     const own = storyStream(opts.story);
     const ownHead = await q.streamHead(own);
     if (!ownHead || ownHead.position === 0) throw new Error(`no story ${opts.story} (stream ${own} has no events)`);
-    const family = await readStoryFamily(opts.story, (id) => q.replayEvents(storyStream(id)));
+    // One read per stream: the raw rows are exported; the family walk needs only their merges, upcast as a replay read them.
+    const rows = new Map<string, RawEventRow[]>();
+    const family = await readStoryFamily(opts.story, async (id) => {
+      const raw = await q.rawStream(storyStream(id));
+      rows.set(id, raw);
+      return raw.filter((e) => e.type === 'StoriesMerged').map((e) => upcast(e) as unknown as ReplayEvent);
+    });
     const streams = [];
     const broken: string[] = [];
     for (const storyId of family.keys()) {
       const streamId = storyStream(storyId);
       const head = storyId === opts.story ? ownHead : await q.streamHead(streamId);
       if (!head || head.position === 0) continue; // named by a merge but never written: nothing to prove
-      const events = (await q.rawStream(streamId)).filter((e) => e.streamPosition <= head.position);
+      const events = rows.get(storyId)!.filter((e) => e.streamPosition <= head.position);
       // Check each chain before exporting it (the whole log: `timeline audit verify`).
       const chain = new ChainVerifier();
       for (const e of events) chain.push({ ...e, headPosition: head.position, headHash: head.hash });

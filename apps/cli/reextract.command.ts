@@ -4,7 +4,7 @@ import { NewEvent, StoredEvent, storyStream, TimelineEvent, WireItem } from '@ti
 import { createPool, PgEventLog, quoteSchema, WrongExpectedVersionError } from '@timeline/event-log';
 import { extract, EXTRACTOR, ExtractionContext, ExtractionResult, KnownStatement } from '@timeline/extraction';
 import { evolveStories, initialState, reextractEvents, StoryTimeline, TimelineStatement } from '@timeline/timeline';
-import { familyEvents as eventsOfFamily, readStoryFamily } from '@timeline/audit';
+import { familyEvents, readStoryFamily } from '@timeline/audit';
 
 /**
  * `timeline reextract [--story ID] [--since TIME]`: re-derive statements
@@ -141,8 +141,8 @@ export function planStory(storyId: string, events: readonly StoredEvent[], opts:
 }
 
 /** A story's merge family (readStoryFamily: every story a merge links it to), all streams in global-position order. */
-async function familyEvents(log: PgEventLog, storyId: string): Promise<StoredEvent[]> {
-  return eventsOfFamily(await readStoryFamily(storyId, (id) => log.readStream(storyStream(id))));
+async function readFamilyEvents(log: PgEventLog, storyId: string): Promise<StoredEvent[]> {
+  return familyEvents(await readStoryFamily(storyId, (id) => log.readStream(storyStream(id))));
 }
 
 /** Story ids that have a stream in the log (`story-<id>`). */
@@ -175,7 +175,7 @@ export async function reextract(opts: ReextractOptions, io: ReextractIo): Promis
     for (const storyId of ids) {
       const streamId = storyStream(storyId);
       for (let attempt = 1; ; attempt++) {
-        const events = await familyEvents(log, storyId);
+        const events = await readFamilyEvents(log, storyId);
         if (opts.story && events.length === 0) throw new Error(`no story ${storyId} (stream ${streamId} has no events)`);
         const plan = planStory(storyId, events, { since: opts.since, extract: extractFn, correlationId });
         try {
@@ -221,7 +221,7 @@ export function registerReextractCommands(program: Command, io: ReextractIo = { 
       'Re-derive statements from the stored wire-item events with the current extractor and append the differences to the log ' +
         '(statements added, changed, retracted); writes to the log directly (needs DATABASE_URL, not the apps).',
     )
-    .option('--story <id>', 'only this story (uuid)')
+    .option('--story <id>', 'only this story (uuid); a story merged into another is re-derived with its survivor (give the survivor\'s id: the merged id plans nothing)')
     .option('--since <time>', 'only item versions recorded at or after this ISO 8601 time')
     .option('--json', 'print the report as JSON')
     .action(async (o) => {

@@ -2,7 +2,7 @@ import type { ReplayEvent } from '@timeline/events';
 import type { TimelineStatement } from '@timeline/timeline';
 import type { ReplayBound } from './bounds';
 import { EventRef, eventRef } from './event-ref';
-import { familyEvents, replayFamily } from './family';
+import { replayFamily } from './family';
 import { prefixLength, ReplayPoint } from './replay';
 
 /** One statement that differs between the two moments. */
@@ -59,19 +59,19 @@ export function diffTimeline(
   to: ReplayBound,
 ): TimelineDiff {
   const family: ReadonlyMap<string, readonly ReplayEvent[]> = isStreamList(streams) ? new Map([[storyId, streams]]) : streams;
+  // The events folded at `to` but not at `from`: of each stream, the events between its two prefixes.
+  const between = new Map<string, ReplayEvent>();
   for (const events of family.values()) {
     const nFrom = prefixLength(events, from);
     const nTo = prefixLength(events, to);
     if (nFrom > nTo) throw new DiffOrderError(`from (${nFrom} events) lies after to (${nTo} events); swap them`);
+    for (let i = nFrom; i < nTo; i++) between.set(events[i].eventId, events[i]);
   }
   const atFrom = replayFamily(storyId, family, from);
   const atTo = replayFamily(storyId, family, to);
   const before = new Map<string, TimelineStatement>();
   for (const s of Object.values(atFrom.state.statements)) before.set(s.statementId, s);
   const activeBefore = new Set(atFrom.entries.map((e) => e.statementId));
-  const folded = new Set(familyEvents(family, from).map((e) => e.eventId));
-  const between = new Map<string, ReplayEvent>();
-  for (const e of familyEvents(family, to)) if (!folded.has(e.eventId)) between.set(e.eventId, e);
   const causes = (s: TimelineStatement | undefined): EventRef[] =>
     (s?.eventIds ?? []).filter((id) => between.has(id)).map((id) => eventRef(between.get(id)!));
 

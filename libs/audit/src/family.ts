@@ -36,6 +36,26 @@ export function storiesLinkedBy(events: readonly ReplayEvent[]): string[] {
 }
 
 /**
+ * The breadth-first walk of a merge family, shared by readStoryFamily (async
+ * reads) and linkedFamily (streams already read): yields each member's id,
+ * is sent its events, follows every id a StoriesMerged among them names
+ * (until no new one appears) and returns the streams by story id,
+ * `storyId` first.
+ */
+function* familyWalk<E extends ReplayEvent>(storyId: string): Generator<string, Map<string, readonly E[]>, readonly E[]> {
+  const family = new Map<string, readonly E[]>();
+  const queue = [storyId];
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (family.has(id)) continue;
+    const events = yield id;
+    family.set(id, events);
+    for (const next of storiesLinkedBy(events)) if (!family.has(next)) queue.push(next);
+  }
+  return family;
+}
+
+/**
  * Read the streams of a story's merge family, breadth first from `storyId`
  * (every id a StoriesMerged names, until no new one appears). The one
  * family read of the audit API, statement histories and reextract.
@@ -50,16 +70,10 @@ export async function readStoryFamily<E extends ReplayEvent>(
   read: (storyId: string) => Promise<readonly E[]>,
   first?: readonly E[],
 ): Promise<Map<string, readonly E[]>> {
-  const streams = new Map<string, readonly E[]>();
-  const queue = [storyId];
-  while (queue.length) {
-    const id = queue.shift()!;
-    if (streams.has(id)) continue;
-    const events = id === storyId && first ? first : await read(id);
-    streams.set(id, events);
-    for (const next of storiesLinkedBy(events)) if (!streams.has(next)) queue.push(next);
-  }
-  return streams;
+  const walk = familyWalk<E>(storyId);
+  let step = walk.next();
+  while (!step.done) step = walk.next(step.value === storyId && first ? first : await read(step.value));
+  return step.value;
 }
 
 /**
@@ -71,16 +85,10 @@ export async function readStoryFamily<E extends ReplayEvent>(
  * out. An id named but absent from `streams` is an empty stream.
  */
 export function linkedFamily<E extends ReplayEvent>(storyId: string, streams: ReadonlyMap<string, readonly E[]>): Map<string, readonly E[]> {
-  const family = new Map<string, readonly E[]>();
-  const queue = [storyId];
-  while (queue.length) {
-    const id = queue.shift()!;
-    if (family.has(id)) continue;
-    const events = streams.get(id) ?? [];
-    family.set(id, events);
-    for (const next of storiesLinkedBy(events)) if (!family.has(next)) queue.push(next);
-  }
-  return family;
+  const walk = familyWalk<E>(storyId);
+  let step = walk.next();
+  while (!step.done) step = walk.next(streams.get(step.value) ?? []);
+  return step.value;
 }
 
 /** Order of two global positions (decimal strings without leading zeros). */
@@ -104,16 +112,14 @@ export function familyEvents<E extends ReplayEvent>(streams: ReadonlyMap<string,
 }
 
 /** Fold a family's events (familyEvents) with evolveStories (foldStories), as the projector does: every member's state. */
-export function foldFamily(events: readonly ReplayEvent[]): Map<string, StoryTimeline> {
+function foldFamily(events: readonly ReplayEvent[]): Map<string, StoryTimeline> {
   const states = new Map<string, StoryTimeline>();
   for (const e of events) foldStories(states, e);
   return states;
 }
 
-/** An as-of answer of a family member, with the states of the whole family and where the story went. */
+/** An as-of answer of a family member, with where the story went. */
 export interface FamilyReplayResult extends ReplayResult {
-  /** Every member's state at the bound. */
-  readonly states: Map<string, StoryTimeline>;
   /** The survivor holding the story's statements at the bound (resolveStory), null when that is the story itself. */
   readonly survivor: string | null;
 }
@@ -124,7 +130,7 @@ export interface FamilyReplayResult extends ReplayResult {
  * every member's stream up to it), the story's own stream position and the
  * number of its own stream's events folded.
  */
-export function familyPoint(storyId: string, events: readonly ReplayEvent[], bound: ReplayBound): ReplayPoint {
+function familyPoint(storyId: string, events: readonly ReplayEvent[], bound: ReplayBound): ReplayPoint {
   const last = events.length ? events[events.length - 1] : undefined;
   let streamPosition = 0;
   let eventCount = 0;
@@ -158,5 +164,5 @@ export function replayFamily(storyId: string, streams: ReadonlyMap<string, reado
   const states = foldFamily(events);
   const state = states.get(storyId) ?? initialState(storyId);
   const to = resolveStory(states, storyId);
-  return Object.assign(replayResult(storyId, state, familyPoint(storyId, events, bound)), { states, survivor: to === storyId ? null : to });
+  return Object.assign(replayResult(storyId, state, familyPoint(storyId, events, bound)), { survivor: to === storyId ? null : to });
 }

@@ -2,7 +2,7 @@ import { chainHash, GENESIS_HASH, StoredEvent, storyStream } from '@timeline/eve
 import { evolveStories, StoryTimeline } from '@timeline/timeline';
 import { id, late, log, M, mergeEnd, S, streamOf } from '../../../test/support/merge-family';
 import {
-  buildBundle, diffTimeline, familyEvents, positionBound, RawStoredEvent, readRawEvent, readStoryFamily, ReplayBound, replayFamily, replayStory, statementHistory, timelineDigest, verifyBundle,
+  buildBundle, diffTimeline, familyEvents, linkedFamily, positionBound, RawStoredEvent, readRawEvent, readStoryFamily, ReplayBound, replayFamily, replayStory, statementHistory, timelineDigest, verifyBundle,
 } from './index';
 
 /**
@@ -24,6 +24,13 @@ describe('merge family replay', () => {
     const read = async (story: string) => streamOf(story);
     expect([...(await readStoryFamily(S, read)).keys()]).toEqual([S, M]);
     expect([...(await readStoryFamily(M, read)).keys()]).toEqual([M, S]);
+  });
+
+  it('linkedFamily walks streams already read as readStoryFamily reads them (same members, same order), cut at a bound too', async () => {
+    const read = async (story: string) => streamOf(story);
+    for (const story of [S, M]) expect(linkedFamily(story, streams)).toEqual(await readStoryFamily(story, read));
+    const cut = new Map([...streams].map(([k, v]) => [k, familyEvents(new Map([[k, v]]), positionBound('102'))]));
+    expect(linkedFamily(S, cut)).toEqual(await readStoryFamily(S, async (story) => cut.get(story) ?? []));
   });
 
   it('as-of replay at the head equals the live projection, with a late event on the merged stream after the merge', () => {
