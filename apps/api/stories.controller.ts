@@ -10,7 +10,7 @@ import {
   conflictPairs, ConflictPair, encodeCursor, ReadModelQueries, StoriesCursor, StorySummary, TimelineLine,
 } from '@timeline/read-model';
 import { AUDIT, AuditService, rethrowHttp } from './audit.service';
-import { BAD_REQUEST_EXAMPLE, CONTRADICTIONS_EXAMPLE, STORIES_EXAMPLE, TIMELINE_EXAMPLE } from './openapi.examples';
+import { BAD_REQUEST_RESPONSE, CONTRADICTIONS_EXAMPLE, STORIES_EXAMPLE, TIMELINE_EXAMPLE } from './openapi.examples';
 import { badParam, parseCursor, parseDayRange, parseLimit, parseSearch, single, uuidParam } from './query-params';
 import { STORY_EVENTS, StoryEvents } from './story-events';
 import { TimelineReader } from './timeline.reader';
@@ -66,7 +66,6 @@ export const mergedRedirect = {
     'An as-of request (asOf / position) is redirected only when the merge lies within the bound; before it the story answers alone.',
 };
 
-const badRequest = { description: '`{ statusCode: 400, message, field }`, field naming the bad parameter', schema: { example: BAD_REQUEST_EXAMPLE } };
 
 /** Read API over the story timelines (the projector's read model; as-of answers replay the log). */
 @ApiTags('stories')
@@ -100,7 +99,7 @@ export class StoriesController {
   @ApiQuery({ name: 'limit', required: false, description: `1-${STORIES_PAGE.max}, default ${STORIES_PAGE.default}` })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ description: '{ stories: [{ storyId, title, itemCount, statementCount, firstSaid, lastSaid, updatedAt, lastGlobalPosition }], nextCursor }', schema: { example: STORIES_EXAMPLE } })
-  @ApiBadRequestResponse(badRequest)
+  @ApiBadRequestResponse(BAD_REQUEST_RESPONSE)
   async list(@Query() query: Record<string, unknown>): Promise<{ stories: StorySummary[]; nextCursor: string | null }> {
     const limit = parseLimit(query.limit, STORIES_PAGE.default, STORIES_PAGE.max);
     const { from, to } = parseDayRange(query.from, query.to);
@@ -155,7 +154,7 @@ export class StoriesController {
   @ApiOkResponse({ description: '{ missingEvents (live answers: events skipped as poison, [] normally), story, statements: TimelineLine[], reflects, nextCursor }; header ETag (live answers)', schema: { example: TIMELINE_EXAMPLE } })
   @ApiResponse({ status: 304, description: 'Not Modified: If-None-Match matches the current ETag' })
   @ApiResponse(mergedRedirect)
-  @ApiBadRequestResponse(badRequest)
+  @ApiBadRequestResponse(BAD_REQUEST_RESPONSE)
   @ApiNotFoundResponse({ description: 'No such story' })
   async timeline(
     @Param('id', uuidParam()) id: string,
@@ -240,7 +239,7 @@ export class StoriesController {
   @ApiProduces('text/event-stream')
   @ApiResponse(mergedRedirect)
   @ApiOkResponse({ description: 'event stream: `event: timeline` / `id: 4812` / `data: {"storyId":"…","globalPosition":"4812","recordedAt":"2024-03-05T09:12:44.120Z"}`' })
-  @ApiBadRequestResponse(badRequest)
+  @ApiBadRequestResponse(BAD_REQUEST_RESPONSE)
   @ApiNotFoundResponse({ description: 'No such story' })
   async stream(
     @Param('id', uuidParam()) id: string,
